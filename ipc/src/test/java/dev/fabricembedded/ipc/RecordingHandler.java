@@ -1,16 +1,17 @@
 package dev.fabricembedded.ipc;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A handler that records what it is given and on which thread, for assertions from the test thread. */
 public class RecordingHandler implements FrameHandler {
 
-    public final List<byte[]> frames = new CopyOnWriteArrayList<>();
-    public final List<String> frameThreads = new CopyOnWriteArrayList<>();
+    public final List<byte[]> frames = Collections.synchronizedList(new ArrayList<>());
+    public final List<String> frameThreads = Collections.synchronizedList(new ArrayList<>());
     public final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     public final AtomicInteger closeCalls = new AtomicInteger();
     public final AtomicInteger framesAfterClose = new AtomicInteger();
