@@ -62,7 +62,8 @@ public final class ChronicleChannel implements FrameChannel {
     private final long keepaliveNanos;
     private final long livenessTimeoutNanos;
     private final Duration closeTimeout;
-    private final WatchedProcess watched;
+    /** Read by the liveness thread; set at build time or later by {@link #watchProcess}. */
+    private volatile WatchedProcess watched;
 
     private final SingleChronicleQueue outboundQueue;
     private final SingleChronicleQueue inboundQueue;
@@ -169,6 +170,21 @@ public final class ChronicleChannel implements FrameChannel {
     /** The maximum frame size in force (the creating side's). */
     public int maxFrameSize() {
         return maxFrameSize;
+    }
+
+    /**
+     * Starts watching the other side's process (replacing any earlier one): its exit closes the channel with
+     * {@code REMOTE_PROCESS_EXITED} within about 100 ms, after the frames it wrote before dying have been
+     * delivered. For the usual order of things on the peer: create the channel, launch the process with the
+     * directory's path, then watch it.
+     */
+    public void watchProcess(ProcessHandle process) {
+        this.watched = WatchedProcess.of(Objects.requireNonNull(process, "process"));
+    }
+
+    /** As {@link #watchProcess(ProcessHandle)}, and the close reason carries the exit status. */
+    public void watchProcess(Process process) {
+        this.watched = WatchedProcess.of(Objects.requireNonNull(process, "process"));
     }
 
     @Override
@@ -353,8 +369,9 @@ public final class ChronicleChannel implements FrameChannel {
             if (now - lastSentNanos >= keepaliveNanos) {
                 write(FrameKind.KEEPALIVE, NO_PAYLOAD);
             }
-            if (watched != null && !watched.isAlive()) {
-                remoteGone = new CloseReason(CloseReason.Kind.REMOTE_PROCESS_EXITED, watched.describeExit());
+            WatchedProcess other = watched;
+            if (other != null && !other.isAlive()) {
+                remoteGone = new CloseReason(CloseReason.Kind.REMOTE_PROCESS_EXITED, other.describeExit());
                 LOG.info("channel {}: {}", name, remoteGone.message());
                 return;
             }

@@ -12,11 +12,12 @@ import net.openhft.chronicle.queue.RollCycles;
  * Settings of a {@link ChronicleChannel}; every one has a default that works on a 2-core machine.
  *
  * <pre>{@code
- * // peer side
+ * // peer side (ChannelDirectory.cleanStale(baseDir) once at start-up)
  * ChronicleChannel channel = ChronicleChannel.builder(baseDir.resolve("mycc-1.0-7f3a"))
  *         .name("mycc:1.0")
- *         .watchProcess(chaincodeProcess)
  *         .create(peerHandler);
+ * Process chaincode = launch(channel.directory());
+ * channel.watchProcess(chaincode);
  * // chaincode side, in the child process, given the directory path
  * ChronicleChannel channel = ChronicleChannel.builder(dir).name("mycc:1.0").attach(shimHandler);
  * }</pre>
@@ -125,8 +126,9 @@ public final class ChronicleChannelBuilder {
     }
 
     /**
-     * Watches the other side's process: its exit closes the channel with {@code REMOTE_PROCESS_EXITED} within
-     * about 100 ms, after the frames it wrote before dying have been delivered.
+     * Watches the other side's process from the start (see {@link ChronicleChannel#watchProcess(ProcessHandle)}
+     * to begin later): its exit closes the channel with {@code REMOTE_PROCESS_EXITED} within about 100 ms,
+     * after the frames it wrote before dying have been delivered.
      */
     public ChronicleChannelBuilder watchProcess(ProcessHandle process) {
         this.watched = WatchedProcess.of(Objects.requireNonNull(process, "process"));
