@@ -16,6 +16,13 @@ class WaitStrategyTest {
     }
 
     @Test
+    void yieldingNeverParks() {
+        assertThat(WaitStrategy.yielding().mayPark(0)).isFalse();
+        assertThat(WaitStrategy.yielding().mayPark(Integer.MAX_VALUE)).isFalse();
+        assertThatThrownBy(() -> new YieldingWaitStrategy(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void spinYieldParkParksOnlyAfterItsSpinAndYieldPhases() {
         WaitStrategy strategy = WaitStrategy.spinYieldPark(10, 5, Duration.ofNanos(1_000), Duration.ofNanos(4_000));
         assertThat(strategy.mayPark(0)).isFalse();
