@@ -1,0 +1,51 @@
+package dev.fabricembedded.ipc;
+
+import java.time.Duration;
+
+/**
+ * How a thread that polls for work (a queue tailer, the event-loop thread waiting on its ring, a sender
+ * waiting for room) spends the time when there is none.
+ *
+ * <p>The choice trades latency against CPU: {@link #busySpin()} never gives up its core and answers in
+ * nanoseconds, which only pays off with a core to spare per polling thread; {@link #spinYieldPark()} (the
+ * default) spins briefly, then yields, then parks with a growing pause, so that an idle channel costs almost
+ * nothing and a 2-core machine stays usable, at the price of a slower first frame after a quiet period.
+ *
+ * <p>Implementations are stateless and thread-safe: the caller keeps the count of consecutive empty polls
+ * and passes it in, so one instance can serve every thread of every channel.
+ */
+public interface WaitStrategy {
+
+    /**
+     * Waits a little after a poll found nothing.
+     *
+     * @param idleCount how many consecutive polls found nothing before this one; {@code 0} the first time,
+     *                  reset by the caller as soon as a poll finds work
+     */
+    void idle(int idleCount);
+
+    /**
+     * Whether {@link #idle(int)} may park the thread for this count. A producer in the same process uses it
+     * to decide whether a waiting consumer must be woken up ({@link java.util.concurrent.locks.LockSupport#unpark}),
+     * which a spinning consumer never needs.
+     */
+    boolean mayPark(int idleCount);
+
+    /** Spins on {@link Thread#onSpinWait()} forever: lowest latency, one full core per polling thread. */
+    static WaitStrategy busySpin() {
+        return BusySpinWaitStrategy.INSTANCE;
+    }
+
+    /**
+     * The default: spins, then yields, then parks from 50 µs doubling up to 1 ms
+     * (see {@link SpinYieldParkWaitStrategy#DEFAULT}).
+     */
+    static WaitStrategy spinYieldPark() {
+        return SpinYieldParkWaitStrategy.DEFAULT;
+    }
+
+    /** A spin-then-yield-then-park strategy with explicit phases. */
+    static WaitStrategy spinYieldPark(int spins, int yields, Duration minPark, Duration maxPark) {
+        return new SpinYieldParkWaitStrategy(spins, yields, minPark.toNanos(), maxPark.toNanos());
+    }
+}
