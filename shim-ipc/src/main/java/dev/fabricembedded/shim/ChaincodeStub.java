@@ -185,7 +185,10 @@ public interface ChaincodeStub {
     QueryResultsIteratorWithMetadata<KeyValue> getQueryResultWithPagination(String query, int pageSize,
             String bookmark);
 
-    /** Every committed change of {@code key}, newest first (the peer's history database). */
+    /**
+     * Every committed change of {@code key} from the peer's history database, in the order the peer returns them
+     * (Fabric 1.4: oldest first).
+     */
     QueryResultsIterator<KeyModification> getHistoryForKey(String key);
 
     // ---- chaincode to chaincode ----

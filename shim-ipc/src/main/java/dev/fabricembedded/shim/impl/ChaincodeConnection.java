@@ -3,6 +3,7 @@ package dev.fabricembedded.shim.impl;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.FrameHandler;
+import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.shim.Chaincode;
 import java.time.Duration;
 import java.util.Objects;
@@ -109,7 +110,7 @@ public final class ChaincodeConnection implements AutoCloseable {
         private final String chaincodeId;
         private int workerThreads = 5;
         private int queueCapacity = 5000;
-        private ResponseWaitPolicy waitPolicy = ResponseWaitPolicy.DEFAULT;
+        private WaitStrategy waitStrategy = WaitStrategy.spinYieldPark();
         private Duration shutdownTimeout = Duration.ofSeconds(5);
 
         private Builder(final Chaincode chaincode, final String chaincodeId) {
@@ -141,9 +142,14 @@ public final class ChaincodeConnection implements AutoCloseable {
             return this;
         }
 
-        /** How chaincode threads wait for the peer's answers (default: spin 20 µs, yield to 200 µs, park). */
-        public Builder responseWait(final ResponseWaitPolicy policy) {
-            this.waitPolicy = Objects.requireNonNull(policy, "policy");
+        /**
+         * How chaincode threads wait for the peer's answers to stub requests (default
+         * {@link WaitStrategy#spinYieldPark()}: a {@code getState} answered within microseconds is picked up by
+         * spinning, a slow one does not hold a core). {@link WaitStrategy#busySpin()} gives the lowest latency
+         * with a core to spare per busy worker.
+         */
+        public Builder responseWaitStrategy(final WaitStrategy strategy) {
+            this.waitStrategy = Objects.requireNonNull(strategy, "strategy");
             return this;
         }
 
@@ -167,7 +173,7 @@ public final class ChaincodeConnection implements AutoCloseable {
             final ThreadPoolExecutor workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0L,
                     TimeUnit.MILLISECONDS, waiting, workerThreadFactory(chaincodeId),
                     new ThreadPoolExecutor.AbortPolicy());
-            final ShimHandler handler = new ShimHandler(chaincodeId, chaincode, workers, waitPolicy);
+            final ShimHandler handler = new ShimHandler(chaincodeId, chaincode, workers, waitStrategy);
             FrameChannel channel = null;
             try {
                 channel = Objects.requireNonNull(connector.apply(handler), "connector returned no channel");

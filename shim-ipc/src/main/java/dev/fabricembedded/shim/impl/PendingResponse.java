@@ -1,5 +1,6 @@
 package dev.fabricembedded.shim.impl;
 
+import dev.fabricembedded.ipc.WaitStrategy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -9,9 +10,9 @@ import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
  * The hand-over of one peer answer from the event-loop thread to the chaincode thread that sent the request.
  *
  * <p>Exactly one outcome is accepted (a message or a failure), by compare-and-set, so a stray second answer is
- * detected instead of overwriting the first. The waiter spins, yields and finally parks per
- * {@link ResponseWaitPolicy}; the completer unparks it only if it announced that it parks, so the hot path is two
- * volatile accesses and no system call.
+ * detected instead of overwriting the first. The waiter idles with an ipc {@link WaitStrategy} (spin, yield,
+ * park); the completer unparks it only if it announced that it may park, so the hot path is a few volatile
+ * accesses and no system call.
  */
 final class PendingResponse {
 
@@ -59,32 +60,31 @@ final class PendingResponse {
     }
 
     /**
-     * Waits for the outcome.
+     * Waits for the outcome, idling with {@code strategy} between checks. Before an idle step that may park, the
+     * waiter announces it so that {@link #complete} unparks it; spinning steps cost the completer nothing.
      *
      * @return the peer's message
      * @throws RequestFailedException when {@link #fail} was called instead
      * @throws InterruptedException   if the waiting thread is interrupted
      */
-    ChaincodeMessage await(final ResponseWaitPolicy policy) throws RequestFailedException, InterruptedException {
-        Object value = outcome;
-        if (value == null) {
-            final long start = System.nanoTime();
-            while ((value = outcome) == null) {
-                final long waited = System.nanoTime() - start;
-                if (waited < policy.spinNanos()) {
-                    Thread.onSpinWait();
-                } else if (waited < policy.yieldNanos()) {
-                    Thread.yield();
-                } else {
-                    parked = true;
-                    if (outcome == null) {
-                        LockSupport.park(this);
-                    }
-                    parked = false;
-                    if (Thread.interrupted()) {
-                        throw new InterruptedException();
-                    }
+    ChaincodeMessage await(final WaitStrategy strategy) throws RequestFailedException, InterruptedException {
+        Object value;
+        int idle = 0;
+        while ((value = outcome) == null) {
+            if (strategy.mayPark(idle)) {
+                parked = true;
+                if (outcome == null) {
+                    strategy.idle(idle);
                 }
+                parked = false;
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            } else {
+                strategy.idle(idle);
+            }
+            if (idle < Integer.MAX_VALUE) {
+                idle++;
             }
         }
         if (value instanceof Failure failure) {

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fabricembedded.ipc.ChannelClosedException;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
+import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.shim.Chaincode;
 import java.util.HashMap;
@@ -44,7 +45,7 @@ final class ShimHandler implements FrameHandler {
     private final String chaincodeId;
     private final Chaincode chaincode;
     private final Executor workers;
-    private final ResponseWaitPolicy waitPolicy;
+    private final WaitStrategy waitStrategy;
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
 
     /** Event loop only. */
@@ -57,11 +58,11 @@ final class ShimHandler implements FrameHandler {
     private volatile long unexpectedMessages;
 
     ShimHandler(final String chaincodeId, final Chaincode chaincode, final Executor workers,
-            final ResponseWaitPolicy waitPolicy) {
+            final WaitStrategy waitStrategy) {
         this.chaincodeId = chaincodeId;
         this.chaincode = chaincode;
         this.workers = workers;
-        this.waitPolicy = waitPolicy;
+        this.waitStrategy = waitStrategy;
     }
 
     /** Sends REGISTER with {@code ChaincodeID{name: "name:version"}}; the state is CREATED from now on. */
@@ -141,7 +142,7 @@ final class ShimHandler implements FrameHandler {
             unexpected(message.getType() + " for " + key + " while that transaction is already executing");
             return;
         }
-        final TransactionContext context = new TransactionContext(key, channel, waitPolicy, finished);
+        final TransactionContext context = new TransactionContext(key, channel, waitStrategy, finished);
         running.put(key, context);
         try {
             workers.execute(new ChaincodeInvocation(message, context, chaincode, channel));

@@ -2,6 +2,7 @@ package dev.fabricembedded.shim.impl;
 
 import com.google.protobuf.ByteString;
 import dev.fabricembedded.ipc.FrameChannel;
+import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.shim.PeerRequestException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -31,17 +32,17 @@ final class TransactionContext {
 
     private final TxKey key;
     private final FrameChannel channel;
-    private final ResponseWaitPolicy waitPolicy;
+    private final WaitStrategy waitStrategy;
     private final Queue<TransactionContext> finishedQueue;
     @SuppressWarnings("unused")
     private volatile PendingResponse pending;
     private volatile boolean finished;
 
-    TransactionContext(final TxKey key, final FrameChannel channel, final ResponseWaitPolicy waitPolicy,
+    TransactionContext(final TxKey key, final FrameChannel channel, final WaitStrategy waitStrategy,
             final Queue<TransactionContext> finishedQueue) {
         this.key = key;
         this.channel = channel;
-        this.waitPolicy = waitPolicy;
+        this.waitStrategy = waitStrategy;
         this.finishedQueue = finishedQueue;
     }
 
@@ -69,7 +70,7 @@ final class TransactionContext {
         final ChaincodeMessage answer;
         try {
             channel.send(ChaincodeMessageFactory.request(type, key, payload).toByteArray());
-            answer = slot.await(waitPolicy);
+            answer = slot.await(waitStrategy);
         } catch (PendingResponse.RequestFailedException e) {
             throw new PeerRequestException(type, key + " " + type + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
