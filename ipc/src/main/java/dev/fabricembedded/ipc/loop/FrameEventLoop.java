@@ -92,10 +92,7 @@ public final class FrameEventLoop {
      */
     public boolean publish(byte[] frame) {
         Objects.requireNonNull(frame, "frame");
-        if (reason.get() != null) {
-            return false;
-        }
-        return publish(FrameEvent.Kind.FRAME, frame);
+        return publish(FrameEvent.Kind.FRAME, frame, true);
     }
 
     /**
@@ -111,7 +108,7 @@ public final class FrameEventLoop {
             // the marker could not be published from here if the ring were full; closing now is equivalent
             // for the caller on this thread, which is not waiting for the queued frames
             discardPending = true;
-        } else if (!publish(FrameEvent.Kind.CLOSE, null)) {
+        } else if (!publish(FrameEvent.Kind.CLOSE, null, false)) {
             wake();
         }
         return true;
@@ -147,7 +144,7 @@ public final class FrameEventLoop {
         return Thread.currentThread() == thread;
     }
 
-    /** {@code true} once the handler has seen {@code onClose} and the thread has ended or is ending. */
+    /** {@code true} once the handler has seen {@code onClose}; the thread ends right after releasing the transport. */
     public boolean isTerminated() {
         return terminated;
     }
@@ -164,10 +161,10 @@ public final class FrameEventLoop {
         return !thread.isAlive();
     }
 
-    private boolean publish(FrameEvent.Kind kind, byte[] frame) {
+    private boolean publish(FrameEvent.Kind kind, byte[] frame, boolean refuseWhenClosing) {
         int idleCount = 0;
         while (true) {
-            if (discardPending || terminated) {
+            if (discardPending || terminated || refuseWhenClosing && reason.get() != null) {
                 return false;
             }
             try {
@@ -202,12 +199,12 @@ public final class FrameEventLoop {
         } catch (RuntimeException | Error e) {
             LOG.warn("channel {}: handler failed in onClose({})", name, closeReason, e);
         }
+        terminated = true;
         try {
             afterClose.run();
         } catch (RuntimeException | Error e) {
             LOG.warn("channel {}: releasing the transport failed", name, e);
         }
-        terminated = true;
         processor.halt();
     }
 
