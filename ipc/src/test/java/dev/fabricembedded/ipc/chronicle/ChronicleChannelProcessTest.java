@@ -134,11 +134,17 @@ class ChronicleChannelProcessTest {
         try (ChronicleChannel channel = ChronicleChannel.builder(dir).name("restart").create(new RecordingHandler());
              ChronicleChannel attached = ChronicleChannel.builder(dir).name("restart-c").attach(chaincode)) {
             Path unrelated = Files.createDirectories(base.resolve("not-a-channel"));
-            // and cleaning the base directory removes the other crashed run, leaving live and foreign ones
-            assertThat(ChannelDirectory.cleanStale(base)).isEqualTo(1);
+            Files.writeString(unrelated.resolve("notes.txt"), "mine");
+            Path empty = Files.createDirectories(base.resolve("empty"));
+            Path remains = Files.createDirectories(base.resolve("remains").resolve(ChannelDirectory.ATTACHER_TO_CREATOR));
+            // cleaning the base directory removes the other crashed run and a closed channel's remains,
+            // and leaves the live channel, an empty directory and a foreign one alone
+            assertThat(ChannelDirectory.cleanStale(base)).isEqualTo(2);
             assertThat(other).doesNotExist();
+            assertThat(remains.getParent()).doesNotExist();
             assertThat(dir).exists();
-            assertThat(unrelated).exists();
+            assertThat(empty).exists();
+            assertThat(unrelated.resolve("notes.txt")).exists();
 
             channel.send(new byte[] {0, 0, 0, 1});
             chaincode.awaitFrames(1);
