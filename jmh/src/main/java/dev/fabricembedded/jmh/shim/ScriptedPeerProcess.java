@@ -34,10 +34,11 @@ public final class ScriptedPeerProcess {
     private ScriptedPeerProcess() {
     }
 
-    /** The named wait strategy: {@code spinYieldPark} or {@code busySpin}. */
+    /** The named wait strategy: {@code spinYieldPark}, {@code yielding} or {@code busySpin}. */
     static WaitStrategy strategy(final String name) {
         return switch (name) {
             case "spinYieldPark" -> WaitStrategy.spinYieldPark();
+            case "yielding" -> WaitStrategy.yielding();
             case "busySpin" -> WaitStrategy.busySpin();
             default -> throw new IllegalArgumentException("unknown wait strategy " + name);
         };

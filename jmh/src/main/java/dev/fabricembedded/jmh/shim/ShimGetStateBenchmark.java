@@ -1,5 +1,7 @@
 package dev.fabricembedded.jmh.shim;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ipc.WaitStrategy;
@@ -25,6 +27,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
+import org.hyperledger.fabric.protos.peer.GetState;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,7 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the JMH thread is the chaincode thread (it holds the stub of a TRANSACTION the peer started and that stays open
  * for the whole trial). Baselines in the same run: {@code rawIpcRoundTrip}, a frame of the same size echoed by the
  * other JVM over the same kind of channel (the transport alone, without the protocol), and {@code hashMapLookup},
- * the same lookup in-process. Every polling thread of both processes waits with the strategy of the
+ * the same lookup in-process; {@code protocolMessagesOnly} is the protobuf work of the exchange on one thread.
+ * Every polling thread of both processes waits with the strategy of the
  * {@code waitStrategy} parameter.
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -70,9 +75,11 @@ public class ShimGetStateBenchmark {
     public static class ChaincodeProcess {
         /**
          * How every polling thread of both processes waits (channel tailers and event loops, the chaincode
-         * thread waiting for the peer's answer): {@code spinYieldPark} (the default) or {@code busySpin}.
+         * thread waiting for the peer's answer): {@code spinYieldPark} (the default) or {@code yielding} (for
+         * fewer cores than polling threads). {@code busySpin} is accepted too ({@code -p waitStrategy=busySpin})
+         * but needs a free core per polling thread: about six for this benchmark.
          */
-        @Param({"spinYieldPark", "busySpin"})
+        @Param({"spinYieldPark", "yielding"})
         public String waitStrategy;
 
         private Path base;
@@ -169,12 +176,15 @@ public class ShimGetStateBenchmark {
     @State(Scope.Benchmark)
     public static class InMemory {
         final Map<String, byte[]> state = new HashMap<>();
+        final Map<String, ByteString> values = new HashMap<>();
 
         @Setup(Level.Trial)
         public void fill() {
             for (int i = 0; i < 1000; i++) {
                 state.put("asset-" + i, ("{\"owner\":\"o" + i + "\"}").getBytes(StandardCharsets.UTF_8));
+                values.put("asset-" + i, ByteString.copyFrom(state.get("asset-" + i)));
             }
+            values.put(ScriptedPeerProcess.KEY, ByteString.copyFromUtf8(ScriptedPeerProcess.VALUE));
         }
     }
 
@@ -191,6 +201,26 @@ public class ShimGetStateBenchmark {
     @Benchmark
     public byte[] hashMapLookup(final InMemory memory) {
         return memory.state.get(ScriptedPeerProcess.KEY);
+    }
+
+    /**
+     * The protocol's CPU work of one {@code getState} on one thread, without any transport: the shim's
+     * GET_STATE request is serialized, parsed and answered as the scripted peer does, and the RESPONSE is
+     * serialized and parsed as the shim does. What is left of {@code getStateInChaincodeProcess} after this and
+     * the raw round trip is hand-over between threads.
+     */
+    @Benchmark
+    public ByteString protocolMessagesOnly(final InMemory memory) throws InvalidProtocolBufferException {
+        final byte[] request = ChaincodeMessage.newBuilder().setType(ChaincodeMessage.Type.GET_STATE)
+                .setChannelId("mychannel").setTxid("bench-tx")
+                .setPayload(GetState.newBuilder().setKey(ScriptedPeerProcess.KEY).build().toByteString())
+                .build().toByteArray();
+        final ChaincodeMessage received = ChaincodeMessage.parseFrom(request);
+        final String key = GetState.parseFrom(received.getPayload()).getKey();
+        final byte[] response = ChaincodeMessage.newBuilder().setType(ChaincodeMessage.Type.RESPONSE)
+                .setChannelId(received.getChannelId()).setTxid(received.getTxid())
+                .setPayload(memory.values.getOrDefault(key, ByteString.EMPTY)).build().toByteArray();
+        return ChaincodeMessage.parseFrom(response).getPayload();
     }
 
     /**
