@@ -70,7 +70,7 @@ class TwoProcessConversationTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             try {
                 channel.close();
             } finally {
