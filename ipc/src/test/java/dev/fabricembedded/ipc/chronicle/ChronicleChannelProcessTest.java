@@ -52,8 +52,8 @@ class ChronicleChannelProcessTest {
         Path dir = base.resolve("million");
         SequenceChecker peer = new SequenceChecker();
         int count = 1_000_000;
-        try (ChronicleChannel channel = ChronicleChannel.builder(dir).name("million").create(peer);
-             ChildJvm child = ChildJvm.start(base, "echo", dir.toString(), "million-cc", "spinYieldPark", "10000")) {
+        ChronicleChannel channel = ChronicleChannel.builder(dir).name("million").create(peer);
+        try (ChildJvm child = ChildJvm.start(base, "echo", dir.toString(), "million-cc", "spinYieldPark", "10000")) {
             child.awaitLine("ATTACHED", 60);
             byte[] frame = new byte[16];
             ByteBuffer buffer = ByteBuffer.wrap(frame);
@@ -68,6 +68,8 @@ class ChronicleChannelProcessTest {
             channel.close();
             assertThat(child.awaitLine("CLOSED", 30)).isEqualTo("CLOSED REMOTE_CLOSE");
             assertThat(child.awaitExit(30)).isZero();
+        } finally {
+            channel.close();
         }
         assertThat(peer.awaitClose().kind()).isEqualTo(CloseReason.Kind.LOCAL_CLOSE);
         IpcThreads.assertNoneLeft("million");
@@ -150,6 +152,7 @@ class ChronicleChannelProcessTest {
             chaincode.awaitFrames(1);
             // a reused queue would have delivered the crashed run's 100 frames first
             assertThat(chaincode.frames).hasSize(1);
+            assertThat(attached.isOpen()).isTrue();
             assertThat(chaincode.frames.get(0)).containsExactly(0, 0, 0, 1);
         }
         IpcThreads.assertNoneLeft("restart");
