@@ -1,0 +1,12 @@
+/**
+ * The chaincode-side runtime, never imported by chaincode authors: the shim state machine
+ * ({@link dev.fabricembedded.shim.impl.ChaincodeConnection} and its handler), the stub that turns ledger calls into
+ * Fabric {@code ChaincodeMessage} requests, lazily paged query iterators, and the chaincode process entry point.
+ *
+ * <p>Thread ownership: the ipc channel's single event-loop thread owns the state machine and the map of running
+ * transactions (no locks on the message path); chaincode invocations run on the connection's named worker
+ * threads, each owning its transaction's stub and iterators; a worker and the event loop meet only in one
+ * compare-and-set slot per transaction (the single outstanding request) and in a lock-free queue of finished
+ * transactions.
+ */
+package dev.fabricembedded.shim.impl;
