@@ -7,9 +7,11 @@ import java.time.Duration;
  * waiting for room) spends the time when there is none.
  *
  * <p>The choice trades latency against CPU: {@link #busySpin()} never gives up its core and answers in
- * nanoseconds, which only pays off with a core to spare per polling thread; {@link #spinYieldPark()} (the
- * default) spins briefly, then yields, then parks with a growing pause, so that an idle channel costs almost
- * nothing and a 2-core machine stays usable, at the price of a slower first frame after a quiet period.
+ * nanoseconds, which only pays off with a core to spare per polling thread (a channel end has two: its
+ * tailer and its event-loop thread); {@link #yielding()} gives its core to any thread with work and suits
+ * machines with fewer cores than polling threads; {@link #spinYieldPark()} (the default) spins briefly,
+ * then yields, then parks with a growing pause, so that an idle channel costs almost nothing and a 2-core
+ * machine stays usable, at the price of a slower first frame after a quiet period.
  *
  * <p>Implementations are stateless and thread-safe: the caller keeps the count of consecutive empty polls
  * and passes it in, so one instance can serve every thread of every channel.
@@ -37,7 +39,15 @@ public interface WaitStrategy {
     }
 
     /**
-     * The default: spins, then yields, then parks from 50 µs doubling up to 1 ms
+     * Spins about a hundred times, then yields on every further empty poll, never parks: the low-latency choice
+     * when there are fewer cores than polling threads (see {@link YieldingWaitStrategy}).
+     */
+    static WaitStrategy yielding() {
+        return YieldingWaitStrategy.INSTANCE;
+    }
+
+    /**
+     * The default: spins about 3 µs, yields for about 200 µs more, then parks from 50 µs doubling up to 2 ms
      * (see {@link SpinYieldParkWaitStrategy#DEFAULT}).
      */
     static WaitStrategy spinYieldPark() {

@@ -93,7 +93,7 @@ public final class ChannelDirectory {
                     throw new IllegalStateException("channel directory " + dir + " is in use by process "
                             + creator.get().pid);
                 }
-                if (creator.isEmpty() && !isEmptyDirectory(dir)) {
+                if (creator.isEmpty() && !holdsOnlyChannelRemains(dir)) {
                     throw new IllegalStateException("refusing to create a channel in " + dir
                             + ": it exists, is not empty and holds no " + PROPERTIES);
                 }
@@ -153,7 +153,8 @@ public final class ChannelDirectory {
 
     /**
      * Deletes every channel directory directly under {@code base} whose creating process is gone (crashed
-     * runs). Directories of live channels, and anything that is not a channel directory, are left alone.
+     * runs), and remains of closed channels (queue directories without {@value #PROPERTIES}). Directories of
+     * live channels, and anything that is not a channel directory, are left alone.
      * Call it when the creating side (the peer) starts.
      *
      * @return how many stale directories were deleted
@@ -170,6 +171,10 @@ public final class ChannelDirectory {
                     LOG.info("deleting stale channel directory {} (creator process {} is gone)", entry, creator.get().pid);
                     deleteRecursively(entry);
                     deleted++;
+                } else if (creator.isEmpty() && !isEmpty(entry) && holdsOnlyChannelRemains(entry)) {
+                    LOG.info("deleting remains of a closed channel in {}", entry);
+                    deleteRecursively(entry);
+                    deleted++;
                 }
             }
         } catch (IOException e) {
@@ -178,13 +183,31 @@ public final class ChannelDirectory {
         return deleted;
     }
 
-    private static boolean isEmptyDirectory(Path dir) throws IOException {
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return !entries.iterator().hasNext();
+        }
+    }
+
+    /**
+     * Empty, or only what a channel leaves: a queue directory can reappear without {@value #PROPERTIES} when
+     * the attaching side writes a last keepalive just as the creator deletes the directory. A live channel
+     * always has its properties, which are written before its queues.
+     */
+    private static boolean holdsOnlyChannelRemains(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return false;
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            return !entries.iterator().hasNext();
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.equals(CREATOR_TO_ATTACHER) && !name.equals(ATTACHER_TO_CREATOR)
+                        && !name.equals(PROPERTIES + ".tmp")) {
+                    return false;
+                }
+            }
         }
+        return true;
     }
 
     private static Optional<Properties> readProperties(Path dir) {

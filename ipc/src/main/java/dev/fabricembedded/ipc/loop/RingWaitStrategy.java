@@ -10,11 +10,16 @@ import java.util.concurrent.locks.LockSupport;
  * Adapts a channel's {@link WaitStrategy} to the Disruptor's, for the event-loop thread waiting on its ring.
  *
  * <p>Unlike a queue tailer, the ring's consumer lives in the same process as its producers, so when the
- * strategy reaches its parking phase the consumer registers itself and a publisher unparks it: the first
- * frame after a quiet period then costs a wake-up, not a whole park. A wake-up lost to a race costs at most
- * one park of the strategy (they are bounded), never a hang.
+ * strategy reaches its parking phase the consumer registers itself and parks until a publisher unparks it
+ * (or {@value #SIGNALLED_PARK_MILLIS} ms pass): the first frame after a quiet period costs a wake-up, not a
+ * park of the strategy, and an idle event-loop thread costs nothing. The waiter is registered before the
+ * cursor is re-checked, and publishers claim with a CAS before they look for a waiter, so a wake-up is not
+ * lost; the bounded park is a second line of defence, never a hang.
  */
 final class RingWaitStrategy implements com.lmax.disruptor.WaitStrategy {
+
+    static final long SIGNALLED_PARK_MILLIS = 50;
+    private static final long SIGNALLED_PARK_NANOS = SIGNALLED_PARK_MILLIS * 1_000_000L;
 
     private final WaitStrategy strategy;
     private volatile Thread parkedWaiter;
@@ -34,7 +39,7 @@ final class RingWaitStrategy implements com.lmax.disruptor.WaitStrategy {
                 parkedWaiter = Thread.currentThread();
                 if (dependentSequence.get() < sequence) {
                     barrier.checkAlert();
-                    strategy.idle(idleCount);
+                    LockSupport.parkNanos(this, SIGNALLED_PARK_NANOS);
                 }
                 parkedWaiter = null;
             } else {

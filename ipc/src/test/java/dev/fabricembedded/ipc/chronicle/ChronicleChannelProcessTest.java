@@ -52,8 +52,8 @@ class ChronicleChannelProcessTest {
         Path dir = base.resolve("million");
         SequenceChecker peer = new SequenceChecker();
         int count = 1_000_000;
-        try (ChronicleChannel channel = ChronicleChannel.builder(dir).name("million").create(peer);
-             ChildJvm child = ChildJvm.start(base, "echo", dir.toString(), "million-cc", "spinYieldPark", "10000")) {
+        ChronicleChannel channel = ChronicleChannel.builder(dir).name("million").create(peer);
+        try (ChildJvm child = ChildJvm.start(base, "echo", dir.toString(), "million-cc", "spinYieldPark", "10000")) {
             child.awaitLine("ATTACHED", 60);
             byte[] frame = new byte[16];
             ByteBuffer buffer = ByteBuffer.wrap(frame);
@@ -68,6 +68,8 @@ class ChronicleChannelProcessTest {
             channel.close();
             assertThat(child.awaitLine("CLOSED", 30)).isEqualTo("CLOSED REMOTE_CLOSE");
             assertThat(child.awaitExit(30)).isZero();
+        } finally {
+            channel.close();
         }
         assertThat(peer.awaitClose().kind()).isEqualTo(CloseReason.Kind.LOCAL_CLOSE);
         IpcThreads.assertNoneLeft("million");
@@ -134,16 +136,23 @@ class ChronicleChannelProcessTest {
         try (ChronicleChannel channel = ChronicleChannel.builder(dir).name("restart").create(new RecordingHandler());
              ChronicleChannel attached = ChronicleChannel.builder(dir).name("restart-c").attach(chaincode)) {
             Path unrelated = Files.createDirectories(base.resolve("not-a-channel"));
-            // and cleaning the base directory removes the other crashed run, leaving live and foreign ones
-            assertThat(ChannelDirectory.cleanStale(base)).isEqualTo(1);
+            Files.writeString(unrelated.resolve("notes.txt"), "mine");
+            Path empty = Files.createDirectories(base.resolve("empty"));
+            Path remains = Files.createDirectories(base.resolve("remains").resolve(ChannelDirectory.ATTACHER_TO_CREATOR));
+            // cleaning the base directory removes the other crashed run and a closed channel's remains,
+            // and leaves the live channel, an empty directory and a foreign one alone
+            assertThat(ChannelDirectory.cleanStale(base)).isEqualTo(2);
             assertThat(other).doesNotExist();
+            assertThat(remains.getParent()).doesNotExist();
             assertThat(dir).exists();
-            assertThat(unrelated).exists();
+            assertThat(empty).exists();
+            assertThat(unrelated.resolve("notes.txt")).exists();
 
             channel.send(new byte[] {0, 0, 0, 1});
             chaincode.awaitFrames(1);
             // a reused queue would have delivered the crashed run's 100 frames first
             assertThat(chaincode.frames).hasSize(1);
+            assertThat(attached.isOpen()).isTrue();
             assertThat(chaincode.frames.get(0)).containsExactly(0, 0, 0, 1);
         }
         IpcThreads.assertNoneLeft("restart");

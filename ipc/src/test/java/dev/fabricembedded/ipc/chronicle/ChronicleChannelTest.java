@@ -417,6 +417,7 @@ class ChronicleChannelTest {
             for (int i = 0; i < sent; i++) {
                 assertThat(number(chaincode.frames.get(i))).isEqualTo(i);
             }
+            assertThat(attached.isOpen()).isTrue();
         }
         assertThat(dir).doesNotExist();
     }

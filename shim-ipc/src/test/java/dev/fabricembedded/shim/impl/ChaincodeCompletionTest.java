@@ -4,17 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.fabricembedded.shim.Response;
+import dev.fabricembedded.shim.scripted.InJvmChaincode;
 import dev.fabricembedded.shim.scripted.ScriptedPeer;
 import java.util.concurrent.TimeUnit;
-import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage.Type;
+import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.junit.jupiter.api.Test;
 
 /** How an invocation's outcome becomes COMPLETED or ERROR: Fabric's Java shim rules (§3.6). */
 class ChaincodeCompletionTest {
 
     private static ChaincodeMessage run(final FunctionChaincode chaincode, final Type type) throws Exception {
-        try (InJvmShim shim = InJvmShim.ready(chaincode)) {
+        try (InJvmChaincode shim = InJvmChaincode.ready(chaincode)) {
             return shim.peer.execute(type, "ch", "tx1", "f").get(10, TimeUnit.SECONDS);
         }
     }
@@ -101,7 +102,7 @@ class ChaincodeCompletionTest {
     @Test
     void aMalformedInputIsAnErrorBeforeTheChaincodeRuns() throws Exception {
         final boolean[] ran = new boolean[1];
-        try (InJvmShim shim = InJvmShim.ready(new FunctionChaincode(stub -> {
+        try (InJvmChaincode shim = InJvmChaincode.ready(new FunctionChaincode(stub -> {
             ran[0] = true;
             return Response.success();
         }))) {
@@ -109,7 +110,7 @@ class ChaincodeCompletionTest {
                     .setPayload(ByteString.copyFrom(new byte[] {(byte) 0xFF, (byte) 0xFF})).build());
             ChaincodeMessage result;
             do {
-                result = shim.peer.next(InJvmShim.TIMEOUT);
+                result = shim.peer.next(InJvmChaincode.TIMEOUT);
             } while (result.getType() == Type.REGISTER);
             assertThat(result.getType()).isEqualTo(Type.ERROR);
             assertThat(result.getTxid()).isEqualTo("bad");

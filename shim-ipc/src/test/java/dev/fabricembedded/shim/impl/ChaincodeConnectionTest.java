@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.shim.Response;
+import dev.fabricembedded.shim.scripted.InJvmChaincode;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +26,7 @@ class ChaincodeConnectionTest {
     void closeInterruptsAHangingChaincodeAndLeavesNoThreadBehind() throws Exception {
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch interrupted = new CountDownLatch(1);
-        final InJvmShim shim = InJvmShim.ready(new FunctionChaincode(stub -> {
+        final InJvmChaincode shim = InJvmChaincode.ready(new FunctionChaincode(stub -> {
             started.countDown();
             try {
                 new CountDownLatch(1).await();
@@ -44,12 +45,12 @@ class ChaincodeConnectionTest {
         assertThat(shim.connection.closeReason().get(10, TimeUnit.SECONDS).kind())
                 .isEqualTo(CloseReason.Kind.LOCAL_CLOSE);
         assertThat(shim.connection.state()).isEqualTo(ShimState.CLOSED);
-        InJvmShim.awaitTrue(() -> threadsNamed("mycc:1.0").isEmpty(), "no chaincode or ipc thread left");
+        InJvmChaincode.awaitTrue(() -> threadsNamed("mycc:1.0").isEmpty(), "no chaincode or ipc thread left");
     }
 
     @Test
     void closeIsIdempotent() throws Exception {
-        final InJvmShim shim = InJvmShim.ready(new FunctionChaincode(stub -> Response.success()));
+        final InJvmChaincode shim = InJvmChaincode.ready(new FunctionChaincode(stub -> Response.success()));
         shim.close();
         shim.close();
         assertThat(shim.connection.closeReason()).isCompleted();

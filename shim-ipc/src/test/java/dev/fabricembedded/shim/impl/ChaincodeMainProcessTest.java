@@ -37,8 +37,8 @@ class ChaincodeMainProcessTest {
     void servesThePeerAndExitsWithZeroWhenThePeerClosesTheChannel() throws Exception {
         final Path dir = base.resolve("orderly");
         final ScriptedPeer peer = ScriptedPeer.standard();
-        try (ChronicleChannel channel = ChronicleChannel.builder(dir).name("echo:1.0").create(peer);
-             ChildJvm child = chaincodeMain(dir)) {
+        final ChronicleChannel channel = ChronicleChannel.builder(dir).name("echo:1.0").create(peer);
+        try (ChildJvm child = chaincodeMain(dir)) {
             peer.bind(channel);
             channel.watchProcess(child.process());
             assertThat(peer.registered().get(60, TimeUnit.SECONDS)).isEqualTo("echo:1.0");
@@ -53,6 +53,8 @@ class ChaincodeMainProcessTest {
 
             assertThat(child.awaitExit(30)).as("exit status; output:\n%s", child.output()).isZero();
             assertThat(child.output()).contains("channel closed (REMOTE_CLOSE");
+        } finally {
+            channel.close();
         }
     }
 

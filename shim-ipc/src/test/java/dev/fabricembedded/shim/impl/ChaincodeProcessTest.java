@@ -82,8 +82,9 @@ class ChaincodeProcessTest {
             manifest.getMainAttributes().putValue(ChaincodeProcess.CHAINCODE_CLASS_ATTRIBUTE, chaincodeClass);
         }
         final Path jar = dir.resolve(name);
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
-            return jar;
+        try (OutputStream out = Files.newOutputStream(jar)) {
+            new JarOutputStream(out, manifest).finish();
         }
+        return jar;
     }
 }

@@ -14,6 +14,7 @@ import dev.fabricembedded.shim.ledger.KeyModification;
 import dev.fabricembedded.shim.ledger.KeyValue;
 import dev.fabricembedded.shim.ledger.QueryResultsIterator;
 import dev.fabricembedded.shim.ledger.QueryResultsIteratorWithMetadata;
+import dev.fabricembedded.shim.scripted.InJvmChaincode;
 import dev.fabricembedded.shim.scripted.Proposals;
 import dev.fabricembedded.shim.scripted.ScriptedPeer;
 import java.nio.ByteBuffer;
@@ -31,8 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hyperledger.fabric.protos.peer.ChaincodeInput;
-import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage.Type;
+import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.hyperledger.fabric.protos.peer.ChaincodeSpec;
 import org.hyperledger.fabric.protos.peer.GetStateByRange;
 import org.hyperledger.fabric.protos.peer.SignedProposal;
@@ -47,12 +48,12 @@ import org.junit.jupiter.api.Test;
 class ChaincodeStubTest {
 
     private final AtomicReference<Function<ChaincodeStub, Response>> body = new AtomicReference<>();
-    private InJvmShim shim;
+    private InJvmChaincode shim;
     private int txCounter;
 
     @BeforeEach
     void connect() throws Exception {
-        shim = InJvmShim.ready(new FunctionChaincode(stub -> body.get().apply(stub)));
+        shim = InJvmChaincode.ready(new FunctionChaincode(stub -> body.get().apply(stub)));
     }
 
     @AfterEach
@@ -448,7 +449,7 @@ class ChaincodeStubTest {
             }, "test-concurrent-reader");
             reader.start();
             try {
-                InJvmShim.awaitTrue(() -> countOf(Type.GET_STATE) == 1, "first GET_STATE sent");
+                InJvmChaincode.awaitTrue(() -> countOf(Type.GET_STATE) == 1, "first GET_STATE sent");
                 assertThatThrownBy(() -> stub.getState("other")).isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("GET_STATE while another request of the same transaction is outstanding");
                 shim.peer.releaseHeld();

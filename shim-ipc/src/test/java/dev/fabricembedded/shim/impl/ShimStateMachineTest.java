@@ -1,7 +1,7 @@
 package dev.fabricembedded.shim.impl;
 
-import static dev.fabricembedded.shim.impl.InJvmShim.TIMEOUT;
-import static dev.fabricembedded.shim.impl.InJvmShim.awaitTrue;
+import static dev.fabricembedded.shim.scripted.InJvmChaincode.TIMEOUT;
+import static dev.fabricembedded.shim.scripted.InJvmChaincode.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fabricembedded.ipc.CloseReason;
@@ -9,6 +9,7 @@ import dev.fabricembedded.shim.Chaincode;
 import dev.fabricembedded.shim.ChaincodeStub;
 import dev.fabricembedded.shim.PeerRequestException;
 import dev.fabricembedded.shim.Response;
+import dev.fabricembedded.shim.scripted.InJvmChaincode;
 import dev.fabricembedded.shim.scripted.ScriptedPeer;
 import java.util.EnumSet;
 import java.util.List;
@@ -19,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.hyperledger.fabric.protos.peer.ChaincodeID;
-import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage.Type;
+import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -65,7 +66,7 @@ class ShimStateMachineTest {
 
     @Test
     void registersWithNameAndVersionThenFollowsRegisteredAndReady() throws Exception {
-        try (InJvmShim shim = InJvmShim.manual(ECHO)) {
+        try (InJvmChaincode shim = InJvmChaincode.manual(ECHO)) {
             final ChaincodeMessage register = shim.peer.next(TIMEOUT);
             assertThat(register.getType()).isEqualTo(Type.REGISTER);
             assertThat(ChaincodeID.parseFrom(register.getPayload()).getName()).isEqualTo("mycc:1.0");
@@ -90,7 +91,7 @@ class ShimStateMachineTest {
     @ParameterizedTest
     @MethodSource("unexpectedInCreated")
     void createdIgnoresEverythingButRegistered(final Type type) throws Exception {
-        try (InJvmShim shim = InJvmShim.manual(ECHO)) {
+        try (InJvmChaincode shim = InJvmChaincode.manual(ECHO)) {
             shim.peer.send(message(type));
             awaitTrue(() -> shim.connection.unexpectedMessages() == 1, "warning for " + type);
             assertThat(shim.connection.state()).isEqualTo(ShimState.CREATED);
@@ -107,7 +108,7 @@ class ShimStateMachineTest {
     @ParameterizedTest
     @MethodSource("unexpectedInEstablished")
     void establishedIgnoresEverythingButReady(final Type type) throws Exception {
-        try (InJvmShim shim = InJvmShim.manual(ECHO)) {
+        try (InJvmChaincode shim = InJvmChaincode.manual(ECHO)) {
             shim.peer.send(message(Type.REGISTERED));
             awaitTrue(() -> shim.connection.state() == ShimState.ESTABLISHED, "ESTABLISHED");
             shim.peer.send(message(type));
@@ -124,7 +125,7 @@ class ShimStateMachineTest {
     @ParameterizedTest
     @MethodSource("unexpectedInReady")
     void readyIgnoresMessagesOtherThanTransactionsAndAnswers(final Type type) throws Exception {
-        try (InJvmShim shim = InJvmShim.ready(ECHO)) {
+        try (InJvmChaincode shim = InJvmChaincode.ready(ECHO)) {
             shim.peer.send(message(type));
             awaitTrue(() -> shim.connection.unexpectedMessages() == 1, "warning for " + type);
             assertThat(shim.connection.state()).isEqualTo(ShimState.READY);
@@ -136,7 +137,7 @@ class ShimStateMachineTest {
 
     @Test
     void responseOrErrorWithNoWaitingRequestIsIgnored() throws Exception {
-        try (InJvmShim shim = InJvmShim.ready(ECHO)) {
+        try (InJvmChaincode shim = InJvmChaincode.ready(ECHO)) {
             shim.peer.send(message(Type.RESPONSE));
             shim.peer.send(message(Type.ERROR));
             awaitTrue(() -> shim.connection.unexpectedMessages() == 2, "two warnings");
@@ -146,7 +147,7 @@ class ShimStateMachineTest {
 
     @Test
     void keepaliveIsIgnoredInEveryState() throws Exception {
-        try (InJvmShim shim = InJvmShim.manual(ECHO)) {
+        try (InJvmChaincode shim = InJvmChaincode.manual(ECHO)) {
             shim.peer.send(message(Type.KEEPALIVE));
             shim.peer.send(message(Type.REGISTERED));
             awaitTrue(() -> shim.connection.state() == ShimState.ESTABLISHED, "ESTABLISHED");
@@ -163,7 +164,7 @@ class ShimStateMachineTest {
 
     @Test
     void aFrameThatIsNotAChaincodeMessageIsDroppedWithAWarning() throws Exception {
-        try (InJvmShim shim = InJvmShim.ready(ECHO)) {
+        try (InJvmChaincode shim = InJvmChaincode.ready(ECHO)) {
             final ScriptedPeer raw = shim.peer;
             rawSend(shim, new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
             awaitTrue(() -> shim.connection.unexpectedMessages() == 1, "warning for garbage");
@@ -174,7 +175,7 @@ class ShimStateMachineTest {
 
     @Test
     void initRunsInitAndTransactionRunsInvoke() throws Exception {
-        try (InJvmShim shim = InJvmShim.ready(ECHO)) {
+        try (InJvmChaincode shim = InJvmChaincode.ready(ECHO)) {
             final ChaincodeMessage init = shim.peer.execute(Type.INIT, "ch", "tx1", "a").get(10, TimeUnit.SECONDS);
             final ChaincodeMessage invoke = shim.peer.execute(Type.TRANSACTION, "ch", "tx2", "b")
                     .get(10, TimeUnit.SECONDS);
@@ -204,7 +205,7 @@ class ShimStateMachineTest {
                 return Response.success(stub.getChannelId() + ":" + stub.getStringState("k"));
             }
         };
-        try (InJvmShim shim = InJvmShim.ready(meeting)) {
+        try (InJvmChaincode shim = InJvmChaincode.ready(meeting)) {
             shim.peer.put("k", "v");
             final CompletableFuture<ChaincodeMessage> a = shim.peer.execute(Type.TRANSACTION, "ch1", "same", "f");
             final CompletableFuture<ChaincodeMessage> b = shim.peer.execute(Type.TRANSACTION, "ch2", "same", "f");
@@ -220,7 +221,7 @@ class ShimStateMachineTest {
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch started = new CountDownLatch(1);
         final Chaincode blocking = blockingUntil(release, started);
-        try (InJvmShim shim = InJvmShim.ready(blocking)) {
+        try (InJvmChaincode shim = InJvmChaincode.ready(blocking)) {
             final CompletableFuture<ChaincodeMessage> first = shim.peer.execute(Type.TRANSACTION, "ch", "tx1", "f");
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
             shim.peer.send(ChaincodeMessage.newBuilder().setType(Type.TRANSACTION).setChannelId("ch").setTxid("tx1")
@@ -237,7 +238,7 @@ class ShimStateMachineTest {
     @Test
     void aFullWorkerPoolAnswersFailedToSubmitTaskForProcessing() throws Exception {
         final CountDownLatch release = new CountDownLatch(1);
-        try (InJvmShim shim = InJvmShim.ready(blockingUntil(release, new CountDownLatch(1)),
+        try (InJvmChaincode shim = InJvmChaincode.ready(blockingUntil(release, new CountDownLatch(1)),
                 b -> b.workerThreads(1).queueCapacity(1))) {
             final CompletableFuture<ChaincodeMessage> running = shim.peer.execute(Type.TRANSACTION, "ch", "t1", "f");
             final CompletableFuture<ChaincodeMessage> queued = shim.peer.execute(Type.TRANSACTION, "ch", "t2", "f");
@@ -277,7 +278,7 @@ class ShimStateMachineTest {
                 return Response.success();
             }
         };
-        final InJvmShim shim = InJvmShim.ready(reader);
+        final InJvmChaincode shim = InJvmChaincode.ready(reader);
         try {
             shim.peer.holdGetState("held");
             shim.peer.execute(Type.TRANSACTION, "ch", "tx1", "f");
@@ -316,18 +317,18 @@ class ShimStateMachineTest {
         };
     }
 
-    private static void assertNothingButRegisterAndResultOf(final InJvmShim shim, final String txId) {
+    private static void assertNothingButRegisterAndResultOf(final InJvmChaincode shim, final String txId) {
         shim.connection.close(); // waits for the workers: anything a wrong transition started has been sent
         final List<ChaincodeMessage> log = shim.peer.receivedLog();
         assertThat(log).extracting(ChaincodeMessage::getType).containsExactly(Type.REGISTER, Type.COMPLETED);
         assertThat(log.get(1).getTxid()).isEqualTo(txId);
     }
 
-    private static void rawSend(final InJvmShim shim, final byte[] frame) {
+    private static void rawSend(final InJvmChaincode shim, final byte[] frame) {
         shim.peerEnd().send(frame);
     }
 
-    private static void closePeerEnd(final InJvmShim shim) {
+    private static void closePeerEnd(final InJvmChaincode shim) {
         shim.peerEnd().close();
     }
 }

@@ -70,11 +70,16 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Kills the child if it is still alive and waits (bounded) until it is gone. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
         }
-        process.waitFor(30, TimeUnit.SECONDS);
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -152,7 +152,7 @@ public final class ScriptedPeer implements FrameHandler {
 
     // ---- driving the shim ----
 
-    /** Completes with the chaincode id once REGISTER arrived. */
+    /** Completes with the chaincode id once REGISTER arrived (and, unless manual, REGISTERED and READY were sent). */
     public CompletableFuture<String> registered() {
         return registered;
     }
@@ -276,11 +276,12 @@ public final class ScriptedPeer implements FrameHandler {
         } catch (InvalidProtocolBufferException e) {
             return;
         }
-        registered.complete(id);
         if (autoRegister) {
             send(ChaincodeMessage.newBuilder().setType(ChaincodeMessage.Type.REGISTERED).build());
             send(ChaincodeMessage.newBuilder().setType(ChaincodeMessage.Type.READY).build());
         }
+        // only now: a test that executes as soon as this completes must find READY ahead of its INIT
+        registered.complete(id);
     }
 
     private void onResult(final ChaincodeMessage message) {
