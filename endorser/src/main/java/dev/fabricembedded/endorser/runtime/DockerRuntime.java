@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -343,14 +342,12 @@ public final class DockerRuntime implements ChaincodeRuntime {
 
     /** Settings of a {@link DockerRuntime}; every one has a default. */
     public static final class Builder {
-        private static final Pattern SIZE = Pattern.compile("[0-9]+[kKmMgG]?");
-
         private DockerClient docker;
         private String baseImage = DockerBaseImage.DEFAULT_NAME;
         private String javaInImage = DockerBaseImage.JAVA;
         private Path channelBaseDir;
-        private String maxHeap = "256m";
-        private List<String> jvmOptions = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+        private String maxHeap = ChaincodeCommand.DEFAULT_MAX_HEAP;
+        private List<String> jvmOptions = ChaincodeCommand.DEFAULT_JVM_OPTIONS;
         private List<Path> shimClasspath;
         private Duration stopGracePeriod = Duration.ofSeconds(5);
         private Consumer<ChronicleChannelBuilder> channelSettings = b -> { };
@@ -388,11 +385,7 @@ public final class DockerRuntime implements ChaincodeRuntime {
 
         /** Maximum heap of each chaincode JVM (default {@code 256m}). */
         public Builder maxHeap(final String size) {
-            Objects.requireNonNull(size, "size");
-            if (!SIZE.matcher(size).matches()) {
-                throw new IllegalArgumentException("max heap must look like 256m or 1g, got '" + size + "'");
-            }
-            this.maxHeap = size;
+            this.maxHeap = ChaincodeCommand.checkHeapSize(size);
             return this;
         }
 

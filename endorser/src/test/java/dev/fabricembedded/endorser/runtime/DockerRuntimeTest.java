@@ -147,6 +147,7 @@ class DockerRuntimeTest {
         final String foreign = createIdle(other.resolve("mycc-1.0-0badc0de"));
         try {
             try (DockerRuntime runtime = runtime()) {
+                assertThat(runtime.channelBaseDir()).isEqualTo(channels);
                 assertThatThrownBy(() -> docker.inspectContainerCmd(stale).exec()).isInstanceOf(NotFoundException.class);
                 assertThat(docker.inspectContainerCmd(foreign).exec().getId()).isEqualTo(foreign);
             }
