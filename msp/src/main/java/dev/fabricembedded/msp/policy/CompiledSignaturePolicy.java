@@ -33,7 +33,9 @@ import java.util.Set;
  * </ol>
  * A failure is {@code signature set did not satisfy policy}. Work is minimised without changing results: principals
  * are decoded once at compile time, each signature is verified at most once per evaluation and only when a
- * principal check needs it, and principal checks are memoised per signature.
+ * principal check needs it, principal checks are memoised per signature, a gate stops as soon as it can no longer
+ * reach n (its marks would be discarded), and the top-level gate stops at its n-th success (nothing reads its marks).
+ * Inner gates evaluate all their rules, as in Fabric, because the signatures they mark matter to their siblings.
  *
  * <p>Immutable and thread-safe; evaluation state lives on the calling thread.
  */
@@ -97,7 +99,8 @@ public final class CompiledSignaturePolicy implements Policy {
     public PolicyResult evaluate(List<SignedData> signatureSet) {
         Objects.requireNonNull(signatureSet, "signatureSet");
         Entry[] entries = deduplicate(signatureSet);
-        boolean satisfied = rule.evaluate(entries, new boolean[entries.length], this);
+        boolean satisfied = rule instanceof NOutOf root ? root.evaluateRoot(entries, this)
+                : rule.evaluate(entries, new boolean[entries.length], this);
         return satisfied ? PolicyResult.satisfied() : PolicyResult.signatureSetNotSatisfied();
     }
 
@@ -175,13 +178,30 @@ public final class CompiledSignaturePolicy implements Policy {
     private record NOutOf(int n, Rule[] rules) implements Rule {
         @Override
         public boolean evaluate(Entry[] entries, boolean[] used, CompiledSignaturePolicy policy) {
+            return evaluate(entries, used, policy, false);
+        }
+
+        /** The top-level gate: nothing reads its marks afterwards, so it may stop at the n-th success. */
+        boolean evaluateRoot(Entry[] entries, CompiledSignaturePolicy policy) {
+            return evaluate(entries, new boolean[entries.length], policy, true);
+        }
+
+        private boolean evaluate(Entry[] entries, boolean[] used, CompiledSignaturePolicy policy, boolean root) {
             int verified = 0;
             boolean[] scratch = new boolean[used.length];
-            for (Rule rule : rules) {
+            for (int i = 0; i < rules.length; i++) {
+                if (verified + (rules.length - i) < n) {
+                    // cannot reach n any more: the result is false and a failed gate's marks are discarded by its
+                    // parent, so skipping the remaining rules changes nothing but the work done
+                    return false;
+                }
                 System.arraycopy(used, 0, scratch, 0, used.length);
-                if (rule.evaluate(entries, scratch, policy)) {
+                if (rules[i].evaluate(entries, scratch, policy)) {
                     verified++;
                     System.arraycopy(scratch, 0, used, 0, used.length);
+                    if (root && verified >= n) {
+                        return true;
+                    }
                 }
             }
             return verified >= n;

@@ -142,6 +142,25 @@ class CompiledSignaturePolicyTest {
     }
 
     @Test
+    void theTopLevelGateStopsAtItsNthSuccessButInnerGatesMarkEverySignature() {
+        CountingDeserializer counting = new CountingDeserializer(CHANNEL);
+        var twoOfThree = CompiledSignaturePolicy.compile(
+                PolicyDsl.parse("OutOf(2, 'Org1MSP.member', 'Org2MSP.member', 'Org3MSP.member')"), counting);
+        assertThat(twoOfThree.evaluate(List.of(signed(peer(ORG1)), signed(peer(ORG2)), signed(peer(ORG3))))
+                .isSatisfied()).isTrue();
+        assertThat(counting.totalVerifications()).isEqualTo(2);
+
+        // the inner OR marks both Org1 signatures (Fabric evaluates every rule of an inner gate), so the second
+        // AND member finds no unused Org1 signature: results must stay Fabric's
+        SignedData peer1 = signed(peer(ORG1));
+        SignedData client1 = signed(ORG1.signer(NodeRole.CLIENT));
+        assertThat(evaluate("AND(OR('Org1MSP.member', 'Org1MSP.member'), 'Org1MSP.member')", peer1, client1)
+                .isSatisfied()).isFalse();
+        assertThat(evaluate("AND(OutOf(1, 'Org1MSP.member'), 'Org1MSP.member')", peer1, client1).isSatisfied())
+                .isTrue();
+    }
+
+    @Test
     void compileErrorsUseFabricsMessages() {
         SignaturePolicyEnvelope outOfRange = SignaturePolicies.envelope(
                 SignaturePolicies.nOutOf(1, List.of(SignaturePolicies.signedBy(2))),
