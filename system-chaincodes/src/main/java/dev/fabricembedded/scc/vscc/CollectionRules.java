@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.hyperledger.fabric.protos.common.CollectionConfig;
+import org.hyperledger.fabric.protos.peer.CollectionConfig;
 import org.hyperledger.fabric.protos.common.SignaturePolicy;
-import org.hyperledger.fabric.protos.common.StaticCollectionConfig;
+import org.hyperledger.fabric.protos.peer.StaticCollectionConfig;
 
 /**
  * VSCC's V1_2 checks of a collection configuration in a deploy/upgrade (Fabric's {@code validateNewCollectionConfigs}

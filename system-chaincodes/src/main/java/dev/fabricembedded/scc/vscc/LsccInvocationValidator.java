@@ -14,7 +14,7 @@ import dev.fabricembedded.scc.channel.ChannelCapabilities;
 import dev.fabricembedded.scc.channel.ChannelView;
 import java.util.List;
 import java.util.Optional;
-import org.hyperledger.fabric.protos.common.CollectionConfigPackage;
+import org.hyperledger.fabric.protos.peer.CollectionConfigPackage;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.SignatureHeader;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
