@@ -286,6 +286,23 @@ class SoloOrdererTest {
     }
 
     @Test
+    void reopeningWithAnIdentityTheChannelsRejectFailsCleanly() {
+        try (SoloOrderer orderer = open()) {
+            create(orderer, "owned", BatchSettings.EMBEDDED_DEFAULT);
+        }
+        opened.clear();
+        assertThatThrownBy(() -> SoloOrderer.builder(data, net.org1.signer(NodeRole.PEER)).blockIndexEntries(1024)
+                .open())
+                .isInstanceOf(OrdererException.class)
+                .satisfies(e -> assertThat(((OrdererException) e).reason())
+                        .isEqualTo(OrdererException.Reason.SIGNER_NOT_AUTHORIZED));
+        // nothing stayed open: the right identity opens the directory again
+        SoloOrderer orderer = open();
+        assertThat(orderer.channels()).containsExactly("owned");
+        assertThat(orderer.height("owned")).isEqualTo(1);
+    }
+
+    @Test
     void aSecondOrdererOnTheSameDirectoryIsRefused() {
         open();
         assertReason(this::open, OrdererException.Reason.IN_USE);
