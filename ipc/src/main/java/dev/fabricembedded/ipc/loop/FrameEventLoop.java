@@ -56,7 +56,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class FrameEventLoop {
 
-    /** Frames read from the source in one duty cycle before the thread looks at its ring and flags again. */
+    /**
+     * Frames read from the source in one duty cycle. The ring and the close flags are looked at before each of
+     * them anyway (one volatile read each); the bound only keeps a flood of frames from holding the duty cycle.
+     */
     static final int SOURCE_BATCH = 64;
     static final long RING_ONLY_PARK_MILLIS = 50;
     private static final long RING_ONLY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(RING_ONLY_PARK_MILLIS);
