@@ -3,10 +3,11 @@ package dev.fabricembedded.ipc;
 /**
  * Receives the frames of one {@link FrameChannel} end.
  *
- * <p>Both methods are called on the channel's single event-loop thread (a Disruptor event handler), so
- * the handler owns its state without locks: this is where the peer-side and shim-side chaincode state
- * machines run. A handler must not block for long; slow work (ledger access, chaincode code) belongs on
- * other threads, which answer through {@link FrameChannel#send}.
+ * <p>Both methods are called on the channel's single event-loop thread, so the handler owns its state without
+ * locks: this is where the peer-side and shim-side chaincode state machines run. A handler must not block for
+ * long (the next frame is not read until it returns); slow work (ledger access, chaincode code) belongs on
+ * other threads, which answer through {@link FrameChannel#send} or hand their result back to the handler's
+ * thread through the channel's {@link HandlerExecutor}.
  */
 public interface FrameHandler {
 

@@ -15,7 +15,7 @@ public final class SpinYieldParkWaitStrategy implements WaitStrategy {
      * 100 spins, 400 yields, then parks from 50 µs doubling to 2 ms. Measured on a 2-core x86 VM: a spin-wait
      * hint costs ~27 ns and a yield ~0.5 µs, so that is ~3 µs spinning and ~200 µs yielding, long enough to
      * cover the gaps of an active request/response conversation. A park of 50 µs lasts ~125 µs (Linux timer
-     * slack), and every wake-up costs ~20-25 µs of CPU there, so a 2 ms ceiling keeps an idle tailer near 1 %
+     * slack), and every wake-up costs ~20-25 µs of CPU there, so a 2 ms ceiling keeps an idle event-loop thread near 1 %
      * of a core while the first frame after a quiet period waits at most ~2 ms per hop.
      */
     static final SpinYieldParkWaitStrategy DEFAULT =

@@ -3,15 +3,16 @@ package dev.fabricembedded.ipc;
 import java.time.Duration;
 
 /**
- * How a thread that polls for work (a queue tailer, the event-loop thread waiting on its ring, a sender
- * waiting for room) spends the time when there is none.
+ * How a thread that polls for work (a channel end's event-loop thread polling its inbound queue and ring, a
+ * sender waiting for room in a full ring) spends the time when there is none.
  *
  * <p>The choice trades latency against CPU: {@link #busySpin()} never gives up its core and answers in
- * nanoseconds, which only pays off with a core to spare per polling thread (a channel end has two: its
- * tailer and its event-loop thread); {@link #yielding()} gives its core to any thread with work and suits
- * machines with fewer cores than polling threads; {@link #spinYieldPark()} (the default) spins briefly,
- * then yields, then parks with a growing pause, so that an idle channel costs almost nothing and a 2-core
- * machine stays usable, at the price of a slower first frame after a quiet period.
+ * nanoseconds, which only pays off with a core to spare per polling thread (a channel end has one, its
+ * event-loop thread, so a conversation between two processes needs two); {@link #yielding()} gives its core
+ * to any thread with work and suits machines with fewer cores than polling threads; {@link #spinYieldPark()}
+ * (the default) spins briefly, then yields, then parks with a growing pause, so that an idle channel costs
+ * almost nothing and a 2-core machine stays usable, at the price of a slower first frame after a quiet period
+ * (a frame written by another process is only noticed at the next poll, so the park is bounded).
  *
  * <p>Implementations are stateless and thread-safe: the caller keeps the count of consecutive empty polls
  * and passes it in, so one instance can serve every thread of every channel.

@@ -1,7 +1,8 @@
 /**
  * The transport contract between a peer and its chaincodes: a duplex, ordered, lossless
  * {@link dev.fabricembedded.ipc.FrameChannel} of opaque frames, whose inbound frames are delivered to a
- * {@link dev.fabricembedded.ipc.FrameHandler} on one event-loop thread, plus the
+ * {@link dev.fabricembedded.ipc.FrameHandler} on one event-loop thread, the
+ * {@link dev.fabricembedded.ipc.HandlerExecutor} that hands work back to that thread, and the
  * {@link dev.fabricembedded.ipc.WaitStrategy} choices shared by every implementation.
  *
  * <p>Implementations: {@code chronicle} (two memory-mapped Chronicle Queues between processes) and

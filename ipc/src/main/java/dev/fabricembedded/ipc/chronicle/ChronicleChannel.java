@@ -5,18 +5,17 @@ import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ipc.FrameTooLargeException;
-import dev.fabricembedded.ipc.WaitStrategy;
+import dev.fabricembedded.ipc.HandlerExecutor;
 import dev.fabricembedded.ipc.loop.FrameEventLoop;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -30,25 +29,27 @@ import org.slf4j.LoggerFactory;
  * {@link #builder(Path)}: the peer side {@code create}s the directory, the chaincode side {@code attach}es to
  * it by path, from another JVM or from a container with the directory bind-mounted.
  *
- * <p>Threads of one end, all named after the channel and all stopped by {@link #close()}:
+ * <p>Threads of one end, both named after the channel and both stopped by {@link #close()}:
  * <ul>
- *   <li>{@code ipc-<name>-tailer} reads the inbound queue, checks each frame's framing
- *       ({@link FrameCodec}) and publishes data frames into the event loop's ring, waiting while it is full
- *       (nothing is dropped);</li>
- *   <li>{@code ipc-<name>-events} calls the {@link FrameHandler}, which it owns ({@link FrameEventLoop});</li>
- *   <li>{@code ipc-<name>-liveness} sends a keepalive after a quiet keepalive interval, and notices that the
- *       other side is gone: its watched process exited, or nothing arrived for the liveness timeout.</li>
+ *   <li>{@code ipc-<name>-events}, the only thread on the hot path: it reads the inbound queue itself
+ *       ({@link InboundQueueReader}: framing checked by {@link FrameCodec}, keepalives consumed, cycle files
+ *       reclaimed) and calls the {@link FrameHandler}, which it owns, for each data frame; between reads it
+ *       drains the end's Disruptor ring, the mailbox for tasks ({@link #execute}) and close requests from other
+ *       threads ({@link FrameEventLoop}). It reads the next frame only once the handler has returned, so a slow
+ *       handler holds frames back in the queue and nothing is lost;</li>
+ *   <li>{@code ipc-<name>-liveness}, parked between ticks, never on the hot path: sends a keepalive after a
+ *       quiet keepalive interval, and notices that the other side is gone: its watched process exited, or
+ *       nothing arrived for the liveness timeout while the event-loop thread was waiting for input.</li>
  * </ul>
  * {@link #send} may be called from any thread; writes are serialized, so the outbound queue has a single
  * writer. A corrupt or truncated inbound frame closes the channel with {@code CORRUPT_FRAME}; an excerpt left
  * half-written by a dying writer is never read, and the liveness thread ends the wait.
  *
  * <p>Closing, for any reason, releases everything on the event-loop thread right after the handler's
- * {@code onClose}: the other side is told with a close frame (unless it is the one that left), the threads
- * stop, the queues close, and the creating side deletes the directory. The tailer deletes each roll-cycle
- * file once it has read past it, so a long-lived channel does not grow on disk.
+ * {@code onClose}: the other side is told with a close frame (unless it is the one that left), the liveness
+ * thread stops, the queues close, and the creating side deletes the directory.
  */
-public final class ChronicleChannel implements FrameChannel {
+public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleChannel.class);
     private static final byte[] NO_PAYLOAD = new byte[0];
@@ -58,7 +59,6 @@ public final class ChronicleChannel implements FrameChannel {
     private final ChannelDirectory directory;
     private final boolean creator;
     private final int maxFrameSize;
-    private final WaitStrategy waitStrategy;
     private final long keepaliveNanos;
     private final long livenessTimeoutNanos;
     private final Duration closeTimeout;
@@ -66,46 +66,38 @@ public final class ChronicleChannel implements FrameChannel {
     private volatile WatchedProcess watched;
 
     private final SingleChronicleQueue outboundQueue;
-    private final SingleChronicleQueue inboundQueue;
     private final Object writeLock = new Object();
     /** Guarded by {@link #writeLock}. */
     private final ExcerptAppender appender;
     /** Guarded by {@link #writeLock}. */
     private boolean writerClosed;
+    /** Frames written so far (data, keepalive, close); guarded by {@link #writeLock}. */
+    private long framesWritten;
 
+    private final InboundQueueReader inbound;
     private final FrameEventLoop loop;
-    private final Thread tailerThread;
     private final Thread livenessThread;
     private final AtomicBoolean released = new AtomicBoolean();
     private final CountDownLatch releasedLatch = new CountDownLatch(1);
-
     private volatile boolean running = true;
-    private volatile long lastSentNanos;
-    private volatile long lastHeardNanos;
-    private volatile boolean heard;
-    private volatile boolean tailerPublishing;
-    /** Set by the liveness thread when the watched process exited; the tailer drains, then closes with it. */
-    private volatile CloseReason remoteGone;
 
     private ChronicleChannel(ChronicleChannelBuilder settings, ChannelDirectory directory, boolean creator,
-                             FrameHandler handler, SingleChronicleQueue outbound, SingleChronicleQueue inbound) {
+                             FrameHandler handler, SingleChronicleQueue outbound, SingleChronicleQueue inboundQueue) {
         this.name = settings.name();
         this.directory = directory;
         this.creator = creator;
         this.maxFrameSize = directory.maxFrameSize();
-        this.waitStrategy = settings.waitStrategy();
         this.keepaliveNanos = settings.keepaliveInterval().toNanos();
         this.livenessTimeoutNanos = settings.livenessTimeout().toNanos();
         this.closeTimeout = settings.closeTimeout();
         this.watched = settings.watched();
         this.outboundQueue = outbound;
-        this.inboundQueue = inbound;
         this.appender = outbound.createAppender();
         // the appender is used by whichever thread holds writeLock
         this.appender.singleThreadedCheckDisabled(true);
-        this.loop = new FrameEventLoop(name, this, handler, waitStrategy, settings.ringSize(), this::release);
-        this.tailerThread = new Thread(this::tail, "ipc-" + name + "-tailer");
-        this.tailerThread.setDaemon(true);
+        this.inbound = new InboundQueueReader(name, inboundQueue, maxFrameSize);
+        this.loop = new FrameEventLoop(name, this, handler, settings.waitStrategy(), settings.ringSize(), inbound,
+                this::release);
         this.livenessThread = new Thread(this::watchLiveness, "ipc-" + name + "-liveness");
         this.livenessThread.setDaemon(true);
     }
@@ -153,11 +145,7 @@ public final class ChronicleChannel implements FrameChannel {
     }
 
     private void start() {
-        long now = System.nanoTime();
-        lastSentNanos = now;
-        lastHeardNanos = now;
         loop.start();
-        tailerThread.start();
         livenessThread.start();
         LOG.debug("channel {} {} at {}", name, creator ? "created" : "attached", directory.path());
     }
@@ -223,7 +211,7 @@ public final class ChronicleChannel implements FrameChannel {
                         "writing to " + outboundQueue.fileAbsolutePath() + " failed: " + e));
                 return false;
             }
-            lastSentNanos = System.nanoTime();
+            framesWritten++;
             return true;
         }
     }
@@ -236,6 +224,22 @@ public final class ChronicleChannel implements FrameChannel {
     @Override
     public String name() {
         return name;
+    }
+
+    /**
+     * Runs {@code task} on this end's event-loop thread, the handler's; see {@link HandlerExecutor} for the
+     * ordering with frames.
+     *
+     * @throws RejectedExecutionException if the channel is closed or closing
+     */
+    @Override
+    public void execute(Runnable task) {
+        loop.execute(task);
+    }
+
+    @Override
+    public boolean inHandlerThread() {
+        return loop.isEventThread();
     }
 
     /**
@@ -269,119 +273,65 @@ public final class ChronicleChannel implements FrameChannel {
         return new CloseReason(CloseReason.Kind.LOCAL_CLOSE, "closed by its owner");
     }
 
-    // ---- tailer thread -------------------------------------------------------------------------------
-
-    private void tail() {
-        ExcerptTailer tailer = inboundQueue.createTailer();
-        byte[][] payload = new byte[1][];
-        int idleCount = 0;
-        int readCycle = Integer.MIN_VALUE;
-        File readFile = null;
-        try {
-            while (running) {
-                FrameKind kind = null;
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (dc.isPresent() && dc.isData()) {
-                        try {
-                            kind = FrameCodec.read(dc.wire().bytes(), maxFrameSize, payload);
-                        } catch (CorruptFrameException e) {
-                            String where = " in " + inboundQueue.fileAbsolutePath() + " at index 0x"
-                                    + Long.toHexString(dc.index());
-                            LOG.error("channel {}: {}{}; closing", name, e.getMessage(), where);
-                            loop.closeNow(new CloseReason(CloseReason.Kind.CORRUPT_FRAME, e.getMessage() + where));
-                            return;
-                        }
-                    }
-                }
-                if (kind == null) {
-                    CloseReason gone = remoteGone;
-                    if (gone != null) {
-                        // the other process is dead and everything it wrote has been read
-                        loop.closeOrdered(gone);
-                        return;
-                    }
-                    waitStrategy.idle(idleCount);
-                    if (idleCount < Integer.MAX_VALUE) {
-                        idleCount++;
-                    }
-                    continue;
-                }
-                idleCount = 0;
-                lastHeardNanos = System.nanoTime();
-                heard = true;
-                int cycle = tailer.cycle();
-                if (cycle != readCycle) {
-                    readCycle = cycle;
-                    readFile = reclaim(readFile, tailer.currentFile());
-                }
-                if (kind == FrameKind.DATA) {
-                    tailerPublishing = true;
-                    boolean accepted = loop.publish(payload[0]);
-                    tailerPublishing = false;
-                    payload[0] = null;
-                    if (!accepted) {
-                        return;
-                    }
-                } else if (kind == FrameKind.CLOSE) {
-                    loop.closeOrdered(new CloseReason(CloseReason.Kind.REMOTE_CLOSE, "the other side closed the channel"));
-                    return;
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            if (running) {
-                LOG.error("channel {}: reading {} failed", name, inboundQueue.fileAbsolutePath(), e);
-                loop.closeNow(new CloseReason(CloseReason.Kind.IO_ERROR,
-                        "reading " + inboundQueue.fileAbsolutePath() + " failed: " + e));
-            }
-        } finally {
-            tailer.close();
-        }
-    }
-
-    /**
-     * Deletes the inbound cycle file the tailer has just left: the writer rolled to a newer one before the
-     * tailer could move on, and Chronicle never deletes queue files, so without this a long-lived channel
-     * would keep every file it ever wrote. Unlinking a file still mapped is fine on Linux and macOS.
-     *
-     * @return the file now being read
-     */
-    private File reclaim(File left, File current) {
-        if (left != null && !left.equals(current)) {
-            if (left.delete()) {
-                LOG.debug("channel {}: deleted read cycle file {}", name, left);
-            } else {
-                LOG.warn("channel {}: could not delete read cycle file {}", name, left);
-            }
-        }
-        return current;
-    }
-
     // ---- liveness thread -----------------------------------------------------------------------------
 
+    /**
+     * Every tick (100 ms, or the keepalive interval if shorter): a keepalive if nothing was written for a
+     * keepalive interval; the end of the channel if the watched process exited (in order: the event-loop
+     * thread first reads what it wrote) or if the other side was silent for the liveness timeout. Silence is
+     * counted only while the event-loop thread waits for input: a handler busy for longer than the timeout is
+     * not reading, so it cannot tell whether keepalives arrived.
+     */
     private void watchLiveness() {
         long tick = Math.min(keepaliveNanos, LIVENESS_TICK_NANOS);
+        long seenWritten = 0;
+        long quietNanos = 0;
+        long seenRead = 0;
+        long silentNanos = 0;
+        long last = System.nanoTime();
         while (running) {
             LockSupport.parkNanos(this, tick);
             if (!running) {
                 return;
             }
             long now = System.nanoTime();
-            if (now - lastSentNanos >= keepaliveNanos) {
+            long elapsed = now - last;
+            last = now;
+
+            long written = framesWritten();
+            if (written != seenWritten) {
+                seenWritten = written;
+                quietNanos = 0;
+            } else if ((quietNanos += elapsed) >= keepaliveNanos) {
                 write(FrameKind.KEEPALIVE, NO_PAYLOAD);
+                quietNanos = 0;
             }
+
             WatchedProcess other = watched;
             if (other != null && !other.isAlive()) {
-                remoteGone = new CloseReason(CloseReason.Kind.REMOTE_PROCESS_EXITED, other.describeExit());
-                LOG.info("channel {}: {}", name, remoteGone.message());
+                CloseReason gone = new CloseReason(CloseReason.Kind.REMOTE_PROCESS_EXITED, other.describeExit());
+                LOG.info("channel {}: {}", name, gone.message());
+                inbound.otherSideGone(gone);
+                loop.wake();
                 return;
             }
-            long silent = now - lastHeardNanos;
-            if (heard && !tailerPublishing && silent > livenessTimeoutNanos) {
+
+            long read = inbound.excerptsRead();
+            if (read != seenRead) {
+                seenRead = read;
+                silentNanos = 0;
+            } else if (read > 0 && loop.isAwaitingInput() && (silentNanos += elapsed) > livenessTimeoutNanos) {
                 loop.closeNow(new CloseReason(CloseReason.Kind.KEEPALIVE_TIMEOUT, "nothing heard from the other side for "
-                        + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (liveness timeout "
+                        + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms (liveness timeout "
                         + TimeUnit.NANOSECONDS.toMillis(livenessTimeoutNanos) + " ms)"));
                 return;
             }
+        }
+    }
+
+    private long framesWritten() {
+        synchronized (writeLock) {
+            return framesWritten;
         }
     }
 
@@ -404,17 +354,17 @@ public final class ChronicleChannel implements FrameChannel {
             if (!otherSideLeft) {
                 write(FrameKind.CLOSE, NO_PAYLOAD);
             }
-            boolean tailerStopped = join(tailerThread);
             join(livenessThread);
             synchronized (writeLock) {
                 writerClosed = true;
                 appender.close();
             }
             outboundQueue.close();
-            if (tailerStopped) {
-                inboundQueue.close();
+            if (loop.isEventThread()) {
+                inbound.close();
             } else {
-                LOG.error("channel {}: tailer thread did not stop within {}; leaving its queue open", name, closeTimeout);
+                LOG.error("channel {}: the handler is still busy on the event-loop thread after {}; its inbound queue "
+                        + "is closed when that thread ends", name, closeTimeout);
             }
             if (creator) {
                 directory.delete();

@@ -49,7 +49,7 @@ public final class ChronicleChannelBuilder {
         this.name = fileName == null ? "channel" : fileName.toString();
     }
 
-    /** Name for logs and threads ({@code ipc-<name>-tailer}...); default: the directory's name. */
+    /** Name for logs and threads ({@code ipc-<name>-events}, {@code ipc-<name>-liveness}); default: the directory's name. */
     public ChronicleChannelBuilder name(String channelName) {
         Objects.requireNonNull(channelName, "channelName");
         if (channelName.isBlank()) {
@@ -60,8 +60,10 @@ public final class ChronicleChannelBuilder {
     }
 
     /**
-     * How the tailer and the event-loop thread wait for frames: {@link WaitStrategy#busySpin()} for the lowest
-     * latency (two cores per channel end), {@link WaitStrategy#spinYieldPark()} by default.
+     * How the event-loop thread waits for frames and tasks: {@link WaitStrategy#busySpin()} for the lowest
+     * latency (a core per channel end), {@link WaitStrategy#yielding()} for low latency with fewer cores than
+     * busy channel ends, {@link WaitStrategy#spinYieldPark()} by default (the first frame after a quiet period
+     * waits up to its longest park, 2 ms).
      */
     public ChronicleChannelBuilder waitStrategy(WaitStrategy strategy) {
         this.waitStrategy = Objects.requireNonNull(strategy, "strategy");
@@ -80,7 +82,11 @@ public final class ChronicleChannelBuilder {
         return this;
     }
 
-    /** Slots of the inbound ring, a power of two (default {@value #DEFAULT_RING_SIZE}). */
+    /**
+     * Slots of the end's ring, a power of two (default {@value #DEFAULT_RING_SIZE}): the mailbox through which
+     * other threads hand the event-loop thread tasks ({@link ChronicleChannel#execute}) and close requests.
+     * Inbound frames do not pass through it; they wait in the queue until the handler is ready.
+     */
     public ChronicleChannelBuilder ringSize(int slots) {
         if (slots <= 0 || Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("ring size must be a positive power of two, got " + slots);

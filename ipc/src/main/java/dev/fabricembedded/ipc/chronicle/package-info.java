@@ -3,9 +3,9 @@
  * each with a single writing process. The creating side (the peer) makes the directory and deletes it on
  * close; the attaching side (a chaincode process or container) opens it by path.
  *
- * <p>Thread ownership per channel end: {@code ipc-<name>-tailer} owns the inbound tailer and publishes into
- * the event loop's ring; {@code ipc-<name>-events} owns the handler's state and, after {@code onClose},
- * releases the transport; {@code ipc-<name>-liveness} sends keepalives and watches the other side. The
- * outbound appender is shared by sending threads under one lock.
+ * <p>Thread ownership per channel end: {@code ipc-<name>-events} owns the inbound tailer
+ * ({@code InboundQueueReader}) and the handler's state, reads frames and calls the handler for each, runs the
+ * tasks handed to it and, after {@code onClose}, releases the transport; {@code ipc-<name>-liveness} sends
+ * keepalives and watches the other side. The outbound appender is shared by sending threads under one lock.
  */
 package dev.fabricembedded.ipc.chronicle;

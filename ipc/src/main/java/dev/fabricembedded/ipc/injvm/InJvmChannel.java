@@ -4,6 +4,7 @@ import dev.fabricembedded.ipc.ChannelClosedException;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.FrameTooLargeException;
+import dev.fabricembedded.ipc.HandlerExecutor;
 import dev.fabricembedded.ipc.loop.FrameEventLoop;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,11 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One end of an in-JVM channel: {@link #send} copies the frame into the other end's ring, and this end's
- * own {@link FrameEventLoop} delivers what the other end sends. Whatever closes this end (a local close, a
- * failing handler), the other end then receives an orderly {@code REMOTE_CLOSE} behind the frames already
- * sent to it.
+ * own {@link FrameEventLoop} delivers what the other end sends, and the tasks given to {@link #execute}, in
+ * the order they were published. Whatever closes this end (a local close, a failing handler), the other end
+ * then receives an orderly {@code REMOTE_CLOSE} behind the frames already sent to it.
  */
-final class InJvmChannel implements FrameChannel {
+final class InJvmChannel implements FrameChannel, HandlerExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(InJvmChannel.class);
     private static final CloseReason LOCAL = new CloseReason(CloseReason.Kind.LOCAL_CLOSE, "closed by its owner");
@@ -73,6 +74,16 @@ final class InJvmChannel implements FrameChannel {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        inbound.execute(task);
+    }
+
+    @Override
+    public boolean inHandlerThread() {
+        return inbound.isEventThread();
     }
 
     @Override

@@ -8,13 +8,14 @@ import java.util.Objects;
 
 /**
  * Creates connected in-JVM channel pairs: the same {@link dev.fabricembedded.ipc.FrameChannel} contract as
- * the Chronicle channel (ordered, lossless, frames copied on send, one event-loop thread per end, size limit,
- * close propagated to the other end as {@code REMOTE_CLOSE}) without files or another process. Used for
- * in-process chaincodes and in tests.
+ * the Chronicle channel (ordered, lossless, frames copied on send, one event-loop thread per end, each end a
+ * {@link dev.fabricembedded.ipc.HandlerExecutor}, size limit, close propagated to the other end as
+ * {@code REMOTE_CLOSE}) without files or another process. Used for in-process chaincodes and in tests.
  *
  * <pre>{@code
  * try (ChannelPair pair = InJvmChannels.pair("mycc:1.0", peerHandler, chaincodeHandler)) {
  *     pair.first().send(frame);   // delivered to chaincodeHandler on thread ipc-mycc:1.0-b-events
+ *     HandlerExecutor.of(pair.first()).execute(task);   // runs on ipc-mycc:1.0-a-events, peerHandler's thread
  * }
  * }</pre>
  *

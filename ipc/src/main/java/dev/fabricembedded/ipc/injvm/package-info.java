@@ -4,6 +4,7 @@
  * {@link dev.fabricembedded.ipc.injvm.InJvmChannels}.
  *
  * <p>Thread ownership: each end's handler state belongs to that end's event-loop thread
- * ({@code ipc-<name>-a-events} / {@code -b-events}); {@code send} and {@code close} may be called from any thread.
+ * ({@code ipc-<name>-a-events} / {@code -b-events}); {@code send}, {@code execute} and {@code close} may be called from any
+ * thread.
  */
 package dev.fabricembedded.ipc.injvm;

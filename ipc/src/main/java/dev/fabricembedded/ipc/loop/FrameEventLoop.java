@@ -1,82 +1,139 @@
 package dev.fabricembedded.ipc.loop;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import dev.fabricembedded.ipc.ChannelClosedException;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ipc.WaitStrategy;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inbound half of one channel end: a Disruptor ring that transport threads publish frames into, and
- * one event-loop thread ({@code ipc-<name>-events}) that takes them out in order and calls the end's
- * {@link FrameHandler}.
+ * The inbound half of one channel end: one event-loop thread ({@code ipc-<name>-events}) that owns the end's
+ * {@link FrameHandler} and is the only thread that calls it.
  *
- * <p>Guarantees: frames are delivered in publication order, one at a time, on the event-loop thread only;
- * {@link FrameHandler#onClose} is called exactly once, on that thread, after which nothing else is delivered
- * and the thread ends. A full ring makes {@link #publish} wait (nothing is dropped) until there is room or
- * the loop is closing.
+ * <p>The thread runs a duty cycle over two sources: an optional {@link FrameSource} that it reads itself (the
+ * Chronicle channel's inbound queue, up to {@value #SOURCE_BATCH} frames per cycle), and a Disruptor ring, the
+ * end's mailbox for whatever other threads hand it: frames (the in-JVM channel's sender publishes there),
+ * tasks ({@link #execute}) and close markers. It polls both without waiting and, when both are empty, idles
+ * per the channel's {@link WaitStrategy}. Reading the queue on the handler's own thread is what keeps a round
+ * trip between two processes down to two polling threads, one per end, instead of a tailer thread feeding an
+ * event-loop thread on each side.
  *
- * <p>Closing comes in two flavours. {@link #closeOrdered} (the other end closed in an orderly way) queues
- * a close marker behind the frames already published, which are all delivered first. {@link #closeNow}
- * (local close, failures) discards what is still queued and delivers {@code onClose} as soon as the
- * event-loop thread gets to it. The first close wins and fixes the {@link CloseReason}; later calls only
- * hasten the end (a later {@code closeNow} discards the frames in front of a pending ordered close).
+ * <p>Waking up: a publication into the ring unparks the thread at once if it is parked ({@link RingWakeup}).
+ * A frame written into the source by another process can only be noticed by polling, so when the strategy
+ * parks, it parks for a bounded time: with {@link WaitStrategy#spinYieldPark()} the first frame after a quiet
+ * period waits up to the strategy's longest park (2 ms, ~2.1 ms with Linux timer slack) before it is read.
+ * Without a source (in-JVM) the thread parks until unparked, at most {@value #RING_ONLY_PARK_MILLIS} ms at a time.
  *
- * <p>The ring is multi-producer: the channel's transport thread and any thread calling {@code close} may
- * publish. The handler's state is owned by the event-loop thread.
+ * <p>Guarantees: frames are delivered one at a time, in order, on the event-loop thread only, and a frame is not
+ * read from the source before the handler has returned from the previous one (a slow handler holds the
+ * frames back in the queue, nothing is dropped). Tasks follow the ordering documented on
+ * {@link dev.fabricembedded.ipc.HandlerExecutor}: the thread looks at the ring before delivering each frame
+ * read from the source, and runs the tasks the handler submits to itself as soon as each callback returns.
+ * {@link FrameHandler#onClose} is called exactly once, on the event-loop thread, after which nothing else is
+ * delivered and the thread ends. A full ring makes publishers wait (nothing is dropped) until there is room
+ * or the loop is closing.
+ *
+ * <p>Closing comes in two flavours. {@link #closeOrdered} (the other end closed in an orderly way) lets what
+ * was accepted before it be delivered first: frames and tasks already in the ring, and everything the source
+ * holds up to the point where it reports its end. {@link #closeNow} (local close, failures) discards what is
+ * still queued and delivers {@code onClose} as soon as the event-loop thread gets to it. The first close wins
+ * and fixes the {@link CloseReason}; later calls only hasten the end.
  */
 public final class FrameEventLoop {
 
+    /**
+     * Frames read from the source in one duty cycle. The ring and the close flags are looked at before each of
+     * them anyway (one volatile read each); the bound only keeps a flood of frames from holding the duty cycle.
+     */
+    static final int SOURCE_BATCH = 64;
+    static final long RING_ONLY_PARK_MILLIS = 50;
+    private static final long RING_ONLY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(RING_ONLY_PARK_MILLIS);
     private static final Logger LOG = LoggerFactory.getLogger(FrameEventLoop.class);
+    private static final VarHandle AWAITING_INPUT;
+
+    static {
+        try {
+            AWAITING_INPUT = MethodHandles.lookup().findVarHandle(FrameEventLoop.class, "awaitingInput", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String name;
     private final FrameChannel channel;
     private final FrameHandler handler;
     private final WaitStrategy waitStrategy;
+    /** {@code null} for a loop fed only through its ring. */
+    private final FrameSource source;
     private final Runnable afterClose;
+    private final RingWakeup wakeup = new RingWakeup();
     private final RingBuffer<FrameEvent> ring;
-    private final BatchEventProcessor<FrameEvent> processor;
+    private final EventPoller<FrameEvent> poller;
+    private final Sequence consumed;
+    private final EventPoller.Handler<FrameEvent> ringHandler = this::onRingEvent;
     private final Thread thread;
     private final AtomicReference<CloseReason> reason = new AtomicReference<>();
     private volatile boolean discardPending;
     private volatile boolean terminated;
-    /** Owned by the event-loop thread. */
+    /** Written (release) by the event-loop thread on each change; read by the channel's liveness thread. */
+    @SuppressWarnings("unused")
+    private volatile boolean awaitingInput;
+
+    // ---- owned by the event-loop thread ----
+    /** Tasks the event-loop thread submitted to itself; they run as soon as the current callback returns. */
+    private final ArrayDeque<Runnable> localTasks = new ArrayDeque<>();
     private boolean closeDelivered;
+    /** An orderly close requested on the event-loop thread (by the source): finish the ring, then close. */
+    private boolean closeWhenDrained;
+    private boolean awaitingInputMirror;
+
+    /** A loop fed only through its ring (the in-JVM channel); see the full constructor. */
+    public FrameEventLoop(String name, FrameChannel channel, FrameHandler handler, WaitStrategy waitStrategy,
+                          int ringSize, Runnable afterClose) {
+        this(name, channel, handler, waitStrategy, ringSize, null, afterClose);
+    }
 
     /**
      * @param name         channel name, used in the thread name {@code ipc-<name>-events}
      * @param channel      the channel end passed to the handler
      * @param handler      receives frames and the close, on the event-loop thread
-     * @param waitStrategy how the event-loop thread and blocked publishers wait
+     * @param waitStrategy how the event-loop thread idles and blocked publishers wait
      * @param ringSize     slots in the ring, a power of two
+     * @param source       frames the event-loop thread reads itself, or {@code null}
      * @param afterClose   run on the event-loop thread right after {@code onClose} (releases the transport);
      *                     must not throw
      */
     public FrameEventLoop(String name, FrameChannel channel, FrameHandler handler, WaitStrategy waitStrategy,
-                          int ringSize, Runnable afterClose) {
+                          int ringSize, FrameSource source, Runnable afterClose) {
         this.name = Objects.requireNonNull(name, "name");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
+        this.source = source;
         this.afterClose = Objects.requireNonNull(afterClose, "afterClose");
         if (ringSize <= 0 || Integer.bitCount(ringSize) != 1) {
             throw new IllegalArgumentException("ring size must be a positive power of two, got " + ringSize);
         }
-        this.ring = RingBuffer.createMultiProducer(FrameEvent::new, ringSize, new RingWaitStrategy(waitStrategy));
-        this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), new Consumer());
-        this.processor.setExceptionHandler(new LoggingExceptionHandler());
-        this.ring.addGatingSequences(processor.getSequence());
-        this.thread = new Thread(processor, "ipc-" + name + "-events");
+        this.ring = RingBuffer.createMultiProducer(FrameEvent::new, ringSize, wakeup);
+        this.poller = ring.newPoller();
+        this.consumed = poller.getSequence();
+        this.ring.addGatingSequences(consumed);
+        this.thread = new Thread(this::run, "ipc-" + name + "-events");
         this.thread.setDaemon(true);
     }
 
@@ -86,17 +143,46 @@ public final class FrameEventLoop {
     }
 
     /**
-     * Publishes one inbound frame, waiting while the ring is full.
+     * Publishes one inbound frame into the ring, waiting while it is full. Not for the event-loop thread itself.
      *
      * @return {@code false} if the loop is closed or closing and the frame will not be delivered
      */
     public boolean publish(byte[] frame) {
         Objects.requireNonNull(frame, "frame");
-        return publish(FrameEvent.Kind.FRAME, frame, true);
+        return publish(FrameEvent.Kind.FRAME, frame, null, true);
     }
 
     /**
-     * Closes in order: frames already published are delivered, then {@code onClose(reason)}.
+     * Runs {@code task} on the event-loop thread (see {@link dev.fabricembedded.ipc.HandlerExecutor} for the
+     * ordering). From another thread the task goes through the ring, waiting while it is full; from the
+     * event-loop thread it runs as soon as the current callback returns.
+     *
+     * @throws RejectedExecutionException if the loop is closed or closing
+     */
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (isEventThread()) {
+            CloseReason closed = reason.get();
+            if (closed != null) {
+                throw rejected(closed);
+            }
+            localTasks.add(task);
+        } else if (!publish(FrameEvent.Kind.TASK, null, task, true)) {
+            throw rejected(reason.get());
+        }
+    }
+
+    private RejectedExecutionException rejected(CloseReason closed) {
+        ChannelClosedException cause = new ChannelClosedException(channel.name(), closed);
+        RejectedExecutionException e = new RejectedExecutionException("task refused: " + cause.getMessage());
+        e.initCause(cause);
+        return e;
+    }
+
+    /**
+     * Closes in order: what was accepted before this call (frames and tasks in the ring; when called on the
+     * event-loop thread by the source, everything the source delivered) is handled first, then
+     * {@code onClose(reason)}.
      *
      * @return {@code true} if this call closed the loop, {@code false} if it was already closed or closing
      */
@@ -105,18 +191,16 @@ public final class FrameEventLoop {
             return false;
         }
         if (isEventThread()) {
-            // the marker could not be published from here if the ring were full; closing now is equivalent
-            // for the caller on this thread, which is not waiting for the queued frames
-            discardPending = true;
-        } else if (!publish(FrameEvent.Kind.CLOSE, null, false)) {
+            closeWhenDrained = true;
+        } else if (!publish(FrameEvent.Kind.CLOSE, null, null, false)) {
             wake();
         }
         return true;
     }
 
     /**
-     * Closes at once: frames not yet delivered are discarded and {@code onClose} is delivered next with the
-     * first close reason (this one unless the loop was already closing).
+     * Closes at once: frames and tasks not yet handled are discarded and {@code onClose} is delivered next with
+     * the first close reason (this one unless the loop was already closing).
      *
      * @return {@code true} if this call fixed the close reason
      */
@@ -127,6 +211,14 @@ public final class FrameEventLoop {
             wake();
         }
         return won;
+    }
+
+    /**
+     * Unparks the event-loop thread so that it polls its source at once, e.g. when the source has learnt that
+     * it ended. Publications into the ring do this by themselves.
+     */
+    public void wake() {
+        LockSupport.unpark(thread);
     }
 
     /** The reason the loop closed or is closing, or {@code null} while open. */
@@ -150,8 +242,17 @@ public final class FrameEventLoop {
     }
 
     /**
+     * {@code true} while the event-loop thread is polling an empty source and ring, {@code false} while it
+     * handles a frame or a task. A liveness check uses it to tell silence of the other side from a busy
+     * handler that is not reading.
+     */
+    public boolean isAwaitingInput() {
+        return (boolean) AWAITING_INPUT.getVolatile(this);
+    }
+
+    /**
      * Waits for the event-loop thread to end. Returns at once, {@code true}, on the event-loop thread itself
-     * (it ends as soon as the current handler call returns).
+     * (it ends as soon as the current callback returns).
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         if (isEventThread()) {
@@ -161,7 +262,7 @@ public final class FrameEventLoop {
         return !thread.isAlive();
     }
 
-    private boolean publish(FrameEvent.Kind kind, byte[] frame, boolean refuseWhenClosing) {
+    private boolean publish(FrameEvent.Kind kind, byte[] frame, Runnable task, boolean refuseWhenClosing) {
         int idleCount = 0;
         while (true) {
             if (discardPending || terminated || refuseWhenClosing && reason.get() != null) {
@@ -169,7 +270,7 @@ public final class FrameEventLoop {
             }
             try {
                 long sequence = ring.tryNext();
-                ring.get(sequence).set(kind, frame);
+                ring.get(sequence).set(kind, frame, task);
                 ring.publish(sequence);
                 return true;
             } catch (InsufficientCapacityException full) {
@@ -181,19 +282,188 @@ public final class FrameEventLoop {
         }
     }
 
-    /** Best effort: if the ring is full the consumer is busy and sees the close flags at its next event. */
-    private void wake() {
+    // ---- the event-loop thread -----------------------------------------------------------------------
+
+    private void run() {
+        int idleCount = 0;
         try {
-            long sequence = ring.tryNext();
-            ring.get(sequence).set(FrameEvent.Kind.WAKE, null);
-            ring.publish(sequence);
-        } catch (InsufficientCapacityException full) {
-            // the event-loop thread has events to process and checks discardPending before each one
+            while (true) {
+                boolean worked = runLocalTasks();
+                worked |= drainRing();
+                if (!closeDelivered && !discardPending && !closeWhenDrained) {
+                    worked |= pollSource();
+                }
+                if (closeDelivered) {
+                    return;
+                }
+                if (discardPending) {
+                    deliverClose();
+                    return;
+                }
+                if (closeWhenDrained) {
+                    runLocalTasks();
+                    drainRing();
+                    if (!closeDelivered) {
+                        deliverClose();
+                    }
+                    return;
+                }
+                if (worked) {
+                    idleCount = 0;
+                    continue;
+                }
+                setAwaitingInput(true);
+                idle(idleCount);
+                if (idleCount < Integer.MAX_VALUE) {
+                    idleCount++;
+                }
+            }
+        } catch (Throwable e) {
+            LOG.error("channel {}: the event loop failed", name, e);
+            if (!closeDelivered) {
+                reason.compareAndSet(null, new CloseReason(CloseReason.Kind.IO_ERROR, "the event loop failed: " + e));
+                discardPending = true;
+                deliverClose();
+            }
+        } finally {
+            if (source != null) {
+                try {
+                    source.close();
+                } catch (RuntimeException | Error e) {
+                    LOG.warn("channel {}: closing the inbound source failed", name, e);
+                }
+            }
         }
     }
 
-    private void deliverClose(CloseReason closeReason) {
+    /** Handles what the ring holds now; {@code true} if there was anything. */
+    private boolean drainRing() throws Exception {
+        return poller.poll(ringHandler) == EventPoller.PollState.PROCESSING;
+    }
+
+    private boolean onRingEvent(FrameEvent event, long sequence, boolean endOfBatch) {
+        FrameEvent.Kind kind = event.kind;
+        byte[] frame = event.frame;
+        Runnable task = event.task;
+        event.clear();
+        if (discardPending) {
+            return false;
+        }
+        switch (kind) {
+            case FRAME -> deliverFrame(frame);
+            case TASK -> runTask(task);
+            case CLOSE -> {
+                deliverClose();
+                return false;
+            }
+            default -> throw new IllegalStateException("unknown event kind " + kind);
+        }
+        return !discardPending;
+    }
+
+    /** Reads up to a batch of frames from the source and delivers them; {@code true} if there was any. */
+    private boolean pollSource() throws Exception {
+        if (source == null) {
+            return false;
+        }
+        int frames = 0;
+        while (frames < SOURCE_BATCH) {
+            byte[] frame = source.poll(this);
+            if (frame == null) {
+                break;
+            }
+            frames++;
+            if (ring.getCursor() > consumed.get()) {
+                // tasks accepted before this frame was read go first
+                drainRing();
+                if (closeDelivered) {
+                    return true;
+                }
+            }
+            if (discardPending) {
+                return true;
+            }
+            deliverFrame(frame);
+            if (discardPending) {
+                return true;
+            }
+        }
+        return frames > 0;
+    }
+
+    private void deliverFrame(byte[] frame) {
+        setAwaitingInput(false);
+        try {
+            handler.onFrame(channel, frame);
+        } catch (Throwable e) {
+            LOG.error("channel {}: frame handler failed, closing the channel", name, e);
+            closeNow(new CloseReason(CloseReason.Kind.HANDLER_FAILED, "frame handler failed: " + e));
+        }
+        runLocalTasks();
+    }
+
+    private void runTask(Runnable task) {
+        setAwaitingInput(false);
+        runGuarded(task);
+        runLocalTasks();
+    }
+
+    /** Runs the tasks the event-loop thread submitted to itself, including those they submit; {@code true} if any. */
+    private boolean runLocalTasks() {
+        boolean ran = false;
+        Runnable task;
+        while (!discardPending && (task = localTasks.poll()) != null) {
+            if (!ran) {
+                setAwaitingInput(false);
+                ran = true;
+            }
+            runGuarded(task);
+        }
+        return ran;
+    }
+
+    private void runGuarded(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable e) {
+            LOG.error("channel {}: a task on the event-loop thread failed, closing the channel", name, e);
+            closeNow(new CloseReason(CloseReason.Kind.HANDLER_FAILED, "task on the event-loop thread failed: " + e));
+        }
+    }
+
+    private void idle(int idleCount) {
+        if (!waitStrategy.mayPark(idleCount)) {
+            waitStrategy.idle(idleCount);
+            return;
+        }
+        wakeup.register(thread);
+        try {
+            if (ring.getCursor() > consumed.get() || discardPending) {
+                return;
+            }
+            if (source == null) {
+                LockSupport.parkNanos(this, RING_ONLY_PARK_NANOS);
+            } else {
+                // a frame in the source is noticed only by polling: the strategy's park is bounded
+                waitStrategy.idle(idleCount);
+            }
+        } finally {
+            wakeup.unregister();
+        }
+    }
+
+    private void setAwaitingInput(boolean awaiting) {
+        if (awaitingInputMirror != awaiting) {
+            awaitingInputMirror = awaiting;
+            AWAITING_INPUT.setRelease(this, awaiting);
+        }
+    }
+
+    private void deliverClose() {
         closeDelivered = true;
+        localTasks.clear();
+        setAwaitingInput(false);
+        CloseReason closeReason = reason.get();
         try {
             handler.onClose(channel, closeReason);
         } catch (RuntimeException | Error e) {
@@ -204,58 +474,6 @@ public final class FrameEventLoop {
             afterClose.run();
         } catch (RuntimeException | Error e) {
             LOG.warn("channel {}: releasing the transport failed", name, e);
-        }
-        processor.halt();
-    }
-
-    /** Runs on the event-loop thread. */
-    private final class Consumer implements EventHandler<FrameEvent> {
-        @Override
-        public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
-            FrameEvent.Kind kind = event.kind;
-            byte[] frame = event.frame;
-            event.clear();
-            if (closeDelivered) {
-                return;
-            }
-            if (discardPending) {
-                deliverClose(reason.get());
-                return;
-            }
-            if (kind == FrameEvent.Kind.CLOSE) {
-                deliverClose(reason.get());
-                return;
-            }
-            if (kind != FrameEvent.Kind.FRAME) {
-                return;
-            }
-            try {
-                handler.onFrame(channel, frame);
-            } catch (Throwable e) {
-                LOG.error("channel {}: frame handler failed, closing the channel", name, e);
-                closeNow(new CloseReason(CloseReason.Kind.HANDLER_FAILED,
-                        "frame handler failed: " + e));
-            }
-            if (discardPending && !closeDelivered) {
-                deliverClose(reason.get());
-            }
-        }
-    }
-
-    private final class LoggingExceptionHandler implements ExceptionHandler<FrameEvent> {
-        @Override
-        public void handleEventException(Throwable ex, long sequence, FrameEvent event) {
-            LOG.error("channel {}: unexpected failure on the event-loop thread", name, ex);
-        }
-
-        @Override
-        public void handleOnStartException(Throwable ex) {
-            LOG.error("channel {}: event loop failed to start", name, ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(Throwable ex) {
-            LOG.error("channel {}: event loop failed to stop", name, ex);
         }
     }
 }

@@ -1,9 +1,13 @@
 /**
- * The event loop shared by every channel implementation: a Disruptor ring fed by the transport and one
- * event-loop thread ({@code ipc-<name>-events}) that owns the {@link dev.fabricembedded.ipc.FrameHandler}'s
- * state and calls it for each frame in order, then exactly once for the close.
+ * The event loop shared by every channel implementation: one event-loop thread ({@code ipc-<name>-events})
+ * per channel end that owns the {@link dev.fabricembedded.ipc.FrameHandler}'s state and, in one duty cycle,
+ * reads frames from an optional {@link dev.fabricembedded.ipc.loop.FrameSource} (the Chronicle channel's
+ * inbound queue) and drains a Disruptor ring, the end's mailbox for frames published by other threads
+ * (in-JVM channels), tasks and close markers; it calls the handler for each frame in order, then exactly once
+ * for the close.
  *
- * <p>Thread ownership: the ring's slots are written by publishers (transport threads, closers) and read by
- * the event-loop thread; everything the handler touches belongs to the event-loop thread.
+ * <p>Thread ownership: the ring's slots are written by publishers (senders, task submitters, closers) and
+ * read by the event-loop thread; the source, and everything the handler touches, belong to the event-loop
+ * thread.
  */
 package dev.fabricembedded.ipc.loop;

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,7 +24,7 @@ class ChronicleChannelProcessTest {
     Path base;
 
     /** Checks, on the event-loop thread, that echoed frames come back numbered 0, 1, 2... */
-    private static final class SequenceChecker extends RecordingHandler {
+    private static class SequenceChecker extends RecordingHandler {
         final AtomicInteger next = new AtomicInteger();
         final AtomicReference<String> error = new AtomicReference<>();
 
@@ -74,6 +75,52 @@ class ChronicleChannelProcessTest {
         assertThat(peer.awaitClose().kind()).isEqualTo(CloseReason.Kind.LOCAL_CLOSE);
         IpcThreads.assertNoneLeft("million");
         assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void aHandlerDrivenPingPongOfOneHundredThousandFramesBetweenTwoJvmsStaysInOrder() throws Exception {
+        // as the peer and a chaincode talk: each side's handler answers on its event-loop thread, so only the
+        // two event-loop threads poll; the next request leaves as soon as the previous answer arrived
+        Path dir = base.resolve("pingpong");
+        int count = 100_000;
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        SequenceChecker peer = new SequenceChecker() {
+            @Override
+            public void onFrame(FrameChannel channel, byte[] frame) {
+                super.onFrame(channel, frame);
+                frameThreads.add(Thread.currentThread().getName());
+                int next = ByteBuffer.wrap(frame).getInt() + 1;
+                if (next < count) {
+                    channel.send(numbered(next));
+                } else {
+                    done.complete(next);
+                }
+            }
+        };
+        ChronicleChannel channel = ChronicleChannel.builder(dir).name("pingpong").create(peer);
+        try (ChildJvm child = ChildJvm.start(base, "echo", dir.toString(), "pingpong-cc", "spinYieldPark", "10000")) {
+            channel.watchProcess(child.process());
+            child.awaitLine("ATTACHED", 60);
+            channel.send(numbered(0));
+            assertThat(done.get(180, TimeUnit.SECONDS)).isEqualTo(count);
+            assertThat(peer.error.get()).isNull();
+            assertThat(peer.next.get()).isEqualTo(count);
+            assertThat(channel.isOpen()).isTrue();
+            channel.close();
+            assertThat(child.awaitLine("CLOSED", 30)).isEqualTo("CLOSED REMOTE_CLOSE");
+            assertThat(child.awaitExit(30)).isZero();
+        } finally {
+            channel.close();
+        }
+        assertThat(peer.frameThreads).hasSize(count).containsOnly("ipc-pingpong-events");
+        IpcThreads.assertNoneLeft("pingpong");
+        assertThat(dir).doesNotExist();
+    }
+
+    private static byte[] numbered(int i) {
+        byte[] frame = new byte[100];
+        ByteBuffer.wrap(frame).putInt(i);
+        return frame;
     }
 
     @Test

@@ -56,7 +56,7 @@ class ChronicleChannelTest {
              ChronicleChannel attached = ChronicleChannel.builder(dir).name("order-c").attach(chaincode)) {
             assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
             assertThat(IpcThreads.alive("order-p"))
-                    .containsExactly("ipc-order-p-events", "ipc-order-p-liveness", "ipc-order-p-tailer");
+                    .containsExactly("ipc-order-p-events", "ipc-order-p-liveness");
             for (int i = 0; i < count; i++) {
                 created.send(numbered(i, 100));
                 attached.send(numbered(i, 10));
@@ -202,7 +202,7 @@ class ChronicleChannelTest {
     }
 
     @Test
-    void aSlowHandlerMakesTheTailerWaitWithoutLosingFrames() throws Exception {
+    void aSlowHandlerHoldsFramesBackInTheQueueWithoutLosingAny() throws Exception {
         Path dir = base.resolve("backpressure");
         RecordingHandler slow = new RecordingHandler() {
             @Override
@@ -313,6 +313,40 @@ class ChronicleChannelTest {
         }
         IpcThreads.assertNoneLeft("silent");
         assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void aHandlerBusyForLongerThanTheLivenessTimeoutIsNotTakenForSilence() throws Exception {
+        Path dir = base.resolve("busy");
+        RecordingHandler peer = new RecordingHandler();
+        RecordingHandler chaincode = new RecordingHandler() {
+            @Override
+            public void onFrame(FrameChannel channel, byte[] frame) {
+                super.onFrame(channel, frame);
+                if (frames.size() == 1) {
+                    try {
+                        // five liveness timeouts without reading: the keepalives pile up unread in the queue
+                        Thread.sleep(1_500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        try (ChronicleChannel created = ChronicleChannel.builder(dir).name("busy")
+                .keepaliveInterval(Duration.ofMillis(20)).livenessTimeout(Duration.ofMillis(300)).create(peer);
+             ChronicleChannel attached = ChronicleChannel.builder(dir).name("busy-c")
+                     .keepaliveInterval(Duration.ofMillis(20)).livenessTimeout(Duration.ofMillis(300)).attach(chaincode)) {
+            created.send(numbered(0, 8));
+            created.send(numbered(1, 8));
+            chaincode.awaitFrames(2);
+            attached.send(numbered(2, 8));
+            peer.awaitFrames(1);
+            assertThat(attached.isOpen()).as("closed: %s", chaincode.closed.getNow(null)).isTrue();
+            assertThat(created.isOpen()).isTrue();
+        }
+        assertThat(chaincode.awaitClose().kind()).isIn(CloseReason.Kind.LOCAL_CLOSE, CloseReason.Kind.REMOTE_CLOSE);
+        assertThat(number(chaincode.frames.get(1))).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,66 @@
+package dev.fabricembedded.ipc;
+
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Runs tasks on a channel end's event-loop thread, the thread that calls its {@link FrameHandler} and so owns
+ * the handler's state. This is how slow work done elsewhere hands its result back to the state machine that
+ * lives in the handler: a ledger worker computes a {@code GetState} answer, then
+ * {@code executor.execute(() -> fsm.answer(request, value))}, and the state machine stays single-threaded
+ * without a lock. Every {@link FrameChannel} of this module implements it; {@link #of(FrameChannel)} finds it.
+ *
+ * <p>Guarantees, and why they are the useful ones for a handler's state machine:
+ * <ul>
+ *   <li>A task runs on the event-loop thread, never at the same time as {@link FrameHandler#onFrame},
+ *       {@link FrameHandler#onClose} or another task, so it may touch the handler's state without locks.</li>
+ *   <li>Tasks submitted by one thread run in the order they were submitted.</li>
+ *   <li>A task submitted on the event-loop thread itself (from {@code onFrame} or another task) runs as soon as
+ *       the current callback returns, before the next frame or any other task: a handler can defer work to
+ *       itself without reordering it behind the traffic.</li>
+ *   <li>A task submitted from another thread runs after the frame being handled when it was submitted, and
+ *       before every frame the other end sends after {@code execute} returned. So a reply that the other end
+ *       can only send once it has seen the task's effect (typically an answer that the task sends) is always
+ *       handled after the task. Frames already on their way when {@code execute} is called may be handled
+ *       before or after the task.</li>
+ *   <li>No task runs after {@code onClose}. Once the channel is closed or closing, {@code execute} refuses the
+ *       task. Tasks accepted before an orderly close by the other end ({@code REMOTE_CLOSE},
+ *       {@code REMOTE_PROCESS_EXITED}) run before {@code onClose}; tasks still waiting when the channel closes
+ *       at once (a local close, a failing handler or task, a corrupt frame, a keepalive timeout) are dropped, as
+ *       the frames not yet delivered are. A task accepted at the very moment the channel closes may be
+ *       dropped too: {@code onClose} is where the owner fails whatever it was still waiting for.</li>
+ * </ul>
+ *
+ * <p>A task that throws closes the channel with {@link CloseReason.Kind#HANDLER_FAILED}, as a failing handler
+ * does. Submitting from another thread waits while the end's mailbox (its Disruptor ring) is full; nothing is
+ * dropped while the channel is open.
+ */
+public interface HandlerExecutor extends Executor {
+
+    /**
+     * Runs {@code task} on the event-loop thread, with the ordering described above.
+     *
+     * @throws RejectedExecutionException if the channel is closed or closing; its cause is a
+     *         {@link ChannelClosedException} carrying the {@link CloseReason}
+     */
+    @Override
+    void execute(Runnable task);
+
+    /** {@code true} when called on the event-loop thread (in a handler callback or a task). */
+    boolean inHandlerThread();
+
+    /**
+     * The executor of a channel's event-loop thread.
+     *
+     * @throws IllegalArgumentException if {@code channel} is not one of this module's channels
+     */
+    static HandlerExecutor of(FrameChannel channel) {
+        Objects.requireNonNull(channel, "channel");
+        if (channel instanceof HandlerExecutor executor) {
+            return executor;
+        }
+        throw new IllegalArgumentException("channel " + channel.name() + " (" + channel.getClass().getName()
+                + ") has no handler executor");
+    }
+}

@@ -1,0 +1,160 @@
+package dev.fabricembedded.ipc.chronicle;
+
+import dev.fabricembedded.ipc.CloseReason;
+import dev.fabricembedded.ipc.loop.FrameEventLoop;
+import dev.fabricembedded.ipc.loop.FrameSource;
+import java.io.File;
+import java.util.concurrent.atomic.AtomicLong;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a channel end's inbound queue on its event-loop thread: checks each excerpt's framing
+ * ({@link FrameCodec}), hands data frames to the loop, consumes keepalives, turns a close frame into an ordered
+ * {@code REMOTE_CLOSE} and a bad frame into {@code CORRUPT_FRAME}, and deletes each cycle file once it has
+ * read past it (Chronicle never deletes queue files, so without this a long-lived channel would keep every
+ * file it ever wrote).
+ *
+ * <p>Thread ownership: the tailer, the cycle bookkeeping and the queue belong to the event-loop thread, which
+ * creates the tailer on its first poll and closes everything when it ends. Two things cross threads: the
+ * count of excerpts read (for the liveness thread, which measures silence with it) and
+ * {@link #otherSideGone}, set by the liveness thread when the other process exited.
+ */
+final class InboundQueueReader implements FrameSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundQueueReader.class);
+
+    private final String name;
+    private final SingleChronicleQueue queue;
+    private final int maxFrameSize;
+    private final AtomicLong excerptsRead = new AtomicLong();
+    /** Set by the liveness thread when the other process exited; acted upon once the queue is drained. */
+    private volatile CloseReason otherSideGone;
+
+    // ---- owned by the event-loop thread ----
+    private final byte[][] payload = new byte[1][];
+    private ExcerptTailer tailer;
+    private long read;
+    private int readCycle = Integer.MIN_VALUE;
+    private File readFile;
+    private boolean ended;
+    private boolean closed;
+
+    InboundQueueReader(String name, SingleChronicleQueue queue, int maxFrameSize) {
+        this.name = name;
+        this.queue = queue;
+        this.maxFrameSize = maxFrameSize;
+    }
+
+    /** Excerpts read so far (data, keepalive and close frames): grows while the other side is heard from. */
+    long excerptsRead() {
+        return excerptsRead.get();
+    }
+
+    /**
+     * The other side's process is gone: once everything it wrote has been read, the loop closes in order
+     * with {@code reason}. The caller wakes the loop so that it notices promptly.
+     */
+    void otherSideGone(CloseReason reason) {
+        this.otherSideGone = reason;
+    }
+
+    @Override
+    public byte[] poll(FrameEventLoop loop) {
+        if (ended) {
+            return null;
+        }
+        try {
+            if (tailer == null) {
+                tailer = queue.createTailer();
+            }
+            while (true) {
+                FrameKind kind;
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    if (!dc.isData()) {
+                        continue;
+                    }
+                    try {
+                        kind = FrameCodec.read(dc.wire().bytes(), maxFrameSize, payload);
+                    } catch (CorruptFrameException e) {
+                        String where = " in " + queue.fileAbsolutePath() + " at index 0x" + Long.toHexString(dc.index());
+                        LOG.error("channel {}: {}{}; closing", name, e.getMessage(), where);
+                        ended = true;
+                        loop.closeNow(new CloseReason(CloseReason.Kind.CORRUPT_FRAME, e.getMessage() + where));
+                        return null;
+                    }
+                }
+                excerptsRead.lazySet(++read);
+                int cycle = tailer.cycle();
+                if (cycle != readCycle) {
+                    readCycle = cycle;
+                    readFile = reclaim(readFile, tailer.currentFile());
+                }
+                if (kind == FrameKind.DATA) {
+                    byte[] frame = payload[0];
+                    payload[0] = null;
+                    return frame;
+                }
+                if (kind == FrameKind.CLOSE) {
+                    ended = true;
+                    loop.closeOrdered(new CloseReason(CloseReason.Kind.REMOTE_CLOSE, "the other side closed the channel"));
+                    return null;
+                }
+                // a keepalive: proof of life, counted above; read on
+            }
+            CloseReason gone = otherSideGone;
+            if (gone != null) {
+                // the other process is dead and everything it wrote has been read
+                ended = true;
+                loop.closeOrdered(gone);
+            }
+            return null;
+        } catch (RuntimeException | Error e) {
+            ended = true;
+            LOG.error("channel {}: reading {} failed", name, queue.fileAbsolutePath(), e);
+            loop.closeNow(new CloseReason(CloseReason.Kind.IO_ERROR,
+                    "reading " + queue.fileAbsolutePath() + " failed: " + e));
+            return null;
+        }
+    }
+
+    /**
+     * Deletes the inbound cycle file just left behind: the writer rolled to a newer one. Unlinking a file still
+     * mapped is fine on Linux and macOS.
+     *
+     * @return the file now being read
+     */
+    private File reclaim(File left, File current) {
+        if (left != null && !left.equals(current)) {
+            if (left.delete()) {
+                LOG.debug("channel {}: deleted read cycle file {}", name, left);
+            } else {
+                LOG.warn("channel {}: could not delete read cycle file {}", name, left);
+            }
+        }
+        return current;
+    }
+
+    /** Closes the tailer and the inbound queue; on the event-loop thread, idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ended = true;
+        try {
+            if (tailer != null) {
+                tailer.close();
+            }
+        } finally {
+            queue.close();
+        }
+    }
+}
