@@ -1,0 +1,158 @@
+package dev.fabricembedded.ledger;
+
+import dev.fabricembedded.ledger.state.StateLimits;
+import dev.fabricembedded.ledger.storage.MapSizing;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Configures and opens a {@link ChannelLedger}. The defaults fit a demo and a medium channel: 1 M state entries
+ * of 64-byte keys and 256-byte values (a sparse file of ~400 MB), values up to 1 MiB, history on. For a
+ * 10 M-key ledger set {@link #stateEntries} to ~12-15 M (1.2-1.5x the expected keys) and the averages to the
+ * real ones; the heap then needs ~1 GB for the sorted key index.
+ *
+ * <p>The state sizing is fixed when the ledger directory is first created; reopening with other numbers keeps
+ * the existing ones. The indexes that grow with the chain (transaction ids, history) are not bounded by it.
+ */
+public final class ChannelLedgerBuilder {
+    private final Path directory;
+    private final String channelId;
+    private long stateEntries = 1_000_000;
+    private int averageKeySize = 64;
+    private int averageValueSize = 256;
+    private int maxValueSize = StateLimits.DEFAULT_MAX_VALUE_SIZE;
+    private double maxBloatFactor = 2.0;
+    private boolean historyEnabled = true;
+    private long historyEntries = -1;
+    private long txIndexEntries = 1_000_000;
+    private long blockFileSize = 64L << 20;
+
+    ChannelLedgerBuilder(final Path directory, final String channelId) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.channelId = Objects.requireNonNull(channelId, "channelId");
+        if (channelId.isEmpty()) {
+            throw new IllegalArgumentException("channel id must not be empty");
+        }
+    }
+
+    /**
+     * Keys the world state can hold (default 1,000,000). A block that would exceed it is refused before
+     * anything of it is stored.
+     */
+    public ChannelLedgerBuilder stateEntries(final long entries) {
+        this.stateEntries = positive(entries, "stateEntries");
+        return this;
+    }
+
+    /** Expected average key size in bytes, namespace included (default 64). */
+    public ChannelLedgerBuilder averageKeySize(final int bytes) {
+        this.averageKeySize = (int) positive(bytes, "averageKeySize");
+        return this;
+    }
+
+    /** Expected average value size in bytes (default 256). */
+    public ChannelLedgerBuilder averageValueSize(final int bytes) {
+        this.averageValueSize = (int) positive(bytes, "averageValueSize");
+        return this;
+    }
+
+    /**
+     * Largest value a key may hold (default 1 MiB). A larger {@code setState} fails at once; a larger write in a
+     * block makes its transaction {@code INVALID_WRITESET}.
+     */
+    public ChannelLedgerBuilder maxValueSize(final int bytes) {
+        this.maxValueSize = (int) positive(bytes, "maxValueSize");
+        return this;
+    }
+
+    /** Chronicle Map's head room for uneven hashing, in [1, 1000] (default 2). */
+    public ChannelLedgerBuilder maxBloatFactor(final double factor) {
+        if (!(factor >= 1.0 && factor <= 1000.0)) {
+            throw new IllegalArgumentException("maxBloatFactor must be in [1, 1000], was " + factor);
+        }
+        this.maxBloatFactor = factor;
+        return this;
+    }
+
+    /** Keep the history of keys (default true, as Fabric's {@code enableHistoryDatabase}). */
+    public ChannelLedgerBuilder historyEnabled(final boolean enabled) {
+        this.historyEnabled = enabled;
+        return this;
+    }
+
+    /** First-generation capacity of the history's key map (default: {@link #stateEntries}). */
+    public ChannelLedgerBuilder historyEntries(final long entries) {
+        this.historyEntries = positive(entries, "historyEntries");
+        return this;
+    }
+
+    /** First-generation capacity of the transaction-id index (default 1,000,000; it grows as needed). */
+    public ChannelLedgerBuilder txIndexEntries(final long entries) {
+        this.txIndexEntries = positive(entries, "txIndexEntries");
+        return this;
+    }
+
+    /** Size at which the block store starts a new block file (default 64 MiB). */
+    public ChannelLedgerBuilder blockFileSize(final long bytes) {
+        this.blockFileSize = positive(bytes, "blockFileSize");
+        return this;
+    }
+
+    /**
+     * Opens the ledger, recovering it if it was not closed cleanly.
+     *
+     * @throws LedgerInUseException if the directory is open elsewhere
+     * @throws LedgerException      if the directory cannot be created or written, a store is corrupt, or the
+     *                              state is ahead of the block store
+     */
+    public ChannelLedger open() {
+        return KvLedger.open(this);
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    String channelId() {
+        return channelId;
+    }
+
+    StateLimits limits() {
+        return StateLimits.withMaxValueSize(maxValueSize);
+    }
+
+    MapSizing stateSizing() {
+        final StateLimits limits = limits();
+        return new MapSizing(stateEntries, averageKeySize, averageValueSize + StateLimits.VALUE_HEADER_SIZE,
+                Math.max(limits.maxEntrySize(), averageKeySize + averageValueSize + StateLimits.VALUE_HEADER_SIZE),
+                maxBloatFactor);
+    }
+
+    boolean historyEnabled() {
+        return historyEnabled;
+    }
+
+    long historyEntries() {
+        return historyEntries > 0 ? historyEntries : stateEntries;
+    }
+
+    int averageKeySize() {
+        return averageKeySize;
+    }
+
+    long txIndexEntries() {
+        return txIndexEntries;
+    }
+
+    long blockFileSize() {
+        return blockFileSize;
+    }
+
+    private static long positive(final long value, final String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+        }
+        return value;
+    }
+}

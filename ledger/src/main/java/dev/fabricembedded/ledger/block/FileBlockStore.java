@@ -1,0 +1,434 @@
+package dev.fabricembedded.ledger.block;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.fabricembedded.ledger.BlockRejectedException;
+import dev.fabricembedded.ledger.LedgerException;
+import dev.fabricembedded.ledger.storage.DirectoryLock;
+import dev.fabricembedded.ledger.storage.ShutdownMarker;
+import dev.fabricembedded.ledger.storage.ShutdownMarker.PreviousShutdown;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockHeader;
+import org.hyperledger.fabric.protos.common.BlockchainInfo;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.Payload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The {@link BlockStore} on plain files: {@link BlockFiles} (the blocks, synced per append), {@link
+ * BlockIndexFile} (number to position) and {@link ChainLookup} (transaction id and block hash), in one directory
+ * guarded by a {@link DirectoryLock} and a {@link ShutdownMarker}.
+ *
+ * <p>Open-time recovery, in order: keep the intact prefix of the number index (every entry is checked after a
+ * crash, the last one after a clean close); check that the last indexed block's record is intact; scan the
+ * block files past it, indexing complete records and truncating the first torn one; then bring the
+ * transaction-id index up to the height (or rebuild it if the machine restarted while the store was open, since
+ * its memory-mapped file was never synced).
+ *
+ * <p>Thread ownership: appends are serialized (one committing thread); reads run on any thread; {@link #close()}
+ * waits for reads in progress.
+ */
+public final class FileBlockStore implements BlockStore {
+    private static final Logger LOG = LoggerFactory.getLogger(FileBlockStore.class);
+    static final String INDEX_FILE = "index";
+    private static final byte[] NO_HASH = new byte[0];
+
+    /** Configures and opens a {@link FileBlockStore}. */
+    public static final class Builder {
+        private final Path directory;
+        private long maxFileSize = 64L << 20;
+        private long indexEntries = 1_000_000;
+        private int averageTxIdSize = 64;
+
+        private Builder(final Path directory) {
+            this.directory = directory;
+        }
+
+        /** Size at which a new block file is started (default 64 MiB, as Fabric). */
+        public Builder maxFileSize(final long bytes) {
+            if (bytes < BlockFiles.HEADER_SIZE + 1) {
+                throw new IllegalArgumentException("maxFileSize too small: " + bytes);
+            }
+            this.maxFileSize = bytes;
+            return this;
+        }
+
+        /**
+         * Capacity of the first generation of the transaction-id/block-hash index (default 1,000,000 entries;
+         * each further generation doubles it, so this only tunes the first file's size).
+         */
+        public Builder indexEntries(final long entries) {
+            if (entries < 1) {
+                throw new IllegalArgumentException("indexEntries must be at least 1, was " + entries);
+            }
+            this.indexEntries = entries;
+            return this;
+        }
+
+        /** Expected average transaction id length in bytes (default 64, a hex SHA-256). */
+        public Builder averageTxIdSize(final int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("averageTxIdSize must be at least 1, was " + bytes);
+            }
+            this.averageTxIdSize = bytes;
+            return this;
+        }
+
+        /**
+         * Opens the store, recovering it if the previous owner did not close it.
+         *
+         * @throws dev.fabricembedded.ledger.LedgerInUseException if the directory is open elsewhere
+         * @throws LedgerException if the directory cannot be created or the files cannot be read
+         */
+        public FileBlockStore open() {
+            return FileBlockStore.open(this);
+        }
+    }
+
+    /** The chain head, replaced as a whole so readers see a consistent triple. */
+    private record Head(long height, byte[] currentHash, byte[] previousHash) {
+    }
+
+    private final Path directory;
+    private final DirectoryLock lock;
+    private final ShutdownMarker marker;
+    private final BlockFiles files;
+    private final BlockIndexFile index;
+    private final ChainLookup lookup;
+    private final ReentrantReadWriteLock closeGuard = new ReentrantReadWriteLock();
+    private volatile Head head;
+    private volatile boolean closed;
+
+    private FileBlockStore(final Path directory, final DirectoryLock lock, final ShutdownMarker marker,
+                           final BlockFiles files, final BlockIndexFile index, final ChainLookup lookup,
+                           final Head head) {
+        this.directory = directory;
+        this.lock = lock;
+        this.marker = marker;
+        this.files = files;
+        this.index = index;
+        this.lookup = lookup;
+        this.head = head;
+    }
+
+    static Builder builder(final Path directory) {
+        return new Builder(directory);
+    }
+
+    private static FileBlockStore open(final Builder builder) {
+        final Path directory = builder.directory;
+        final DirectoryLock lock = DirectoryLock.acquire(directory);
+        BlockFiles files = null;
+        BlockIndexFile index = null;
+        ChainLookup lookup = null;
+        try {
+            final ShutdownMarker marker = ShutdownMarker.arm(directory);
+            final PreviousShutdown previous = marker.previous();
+            if (previous != PreviousShutdown.CLEAN) {
+                LOG.info("block store {}: previous owner did not close it ({}), recovering", directory, previous);
+            }
+            files = new BlockFiles(directory, builder.maxFileSize);
+            index = new BlockIndexFile(directory.resolve(INDEX_FILE));
+            final long[] height = {recoverIndex(directory, files, index, previous != PreviousShutdown.CLEAN)};
+            final BlockIndexFile indexFile = index;
+            final byte[][] lastHash = {height[0] == 0 ? NO_HASH : indexFile.read(height[0] - 1).headerHash()};
+            final BlockIndexFile.Entry last = height[0] == 0 ? null : indexFile.read(height[0] - 1);
+            final BlockFiles.Position from = last == null ? new BlockFiles.Position(0, 0)
+                    : new BlockFiles.Position(last.segment(), last.offset() + BlockFiles.HEADER_SIZE + last.length());
+            files.scan(from, record -> {
+                final Block block;
+                try {
+                    block = Block.parseFrom(record.payload());
+                } catch (InvalidProtocolBufferException e) {
+                    return false;
+                }
+                final BlockHeader header = block.getHeader();
+                if (record.number() != height[0] || header.getNumber() != height[0]
+                        || !Arrays.equals(header.getPreviousHash().toByteArray(), lastHash[0])) {
+                    return false;
+                }
+                final byte[] hash = BlockHashes.headerHash(header);
+                indexFile.write(new BlockIndexFile.Entry(height[0], record.segment(), record.offset(),
+                        record.payload().length, hash));
+                LOG.info("block store {}: re-indexed block {} found after the index", directory, height[0]);
+                lastHash[0] = hash;
+                height[0]++;
+                return true;
+            });
+            if (previous == PreviousShutdown.SYSTEM_CRASH) {
+                LOG.warn("block store {}: the machine restarted while it was open; rebuilding the transaction index",
+                        directory);
+                ChainLookup.delete(directory);
+            }
+            lookup = ChainLookup.open(directory, builder.indexEntries, builder.averageTxIdSize,
+                    previous == PreviousShutdown.PROCESS_CRASH);
+            if (lookup.indexedHeight() > height[0]) {
+                LOG.warn("block store {}: transaction index is ahead of the blocks ({} > {}), rebuilding it",
+                        directory, lookup.indexedHeight(), height[0]);
+                lookup.close();
+                lookup = null;
+                ChainLookup.delete(directory);
+                lookup = ChainLookup.open(directory, builder.indexEntries, builder.averageTxIdSize, false);
+            }
+            final FileBlockStore store = new FileBlockStore(directory, lock, marker, files, index, lookup,
+                    new Head(0, NO_HASH, NO_HASH));
+            store.catchUpLookup(height[0]);
+            store.head = height[0] == 0 ? new Head(0, NO_HASH, NO_HASH)
+                    : new Head(height[0], lastHash[0],
+                    store.readBlock(height[0] - 1).getHeader().getPreviousHash().toByteArray());
+            LOG.debug("block store {} open at height {}", directory, height[0]);
+            return store;
+        } catch (RuntimeException e) {
+            if (lookup != null) {
+                lookup.close();
+            }
+            if (index != null) {
+                index.close();
+            }
+            if (files != null) {
+                files.close();
+            }
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Truncates the number index to its intact prefix whose last record is intact; returns that height. */
+    private static long recoverIndex(final Path directory, final BlockFiles files, final BlockIndexFile index,
+                                     final boolean crashed) {
+        long count = index.intactPrefix(crashed);
+        while (count > 0) {
+            final BlockIndexFile.Entry last = index.read(count - 1);
+            final long size = files.segmentSize(last.segment());
+            final BlockFiles.Record record = size < 0 ? null
+                    : files.readRecord(last.segment(), last.offset(), size, crashed);
+            if (record != null && record.number() == last.number() && record.payload().length == last.length()) {
+                break;
+            }
+            LOG.warn("block store {}: index entry {} points at a missing or corrupt record, dropping it",
+                    directory, count - 1);
+            count--;
+        }
+        if (count != index.count()) {
+            LOG.warn("block store {}: keeping {} of {} block index entries", directory, count, index.count());
+            index.truncate(count);
+        }
+        return count;
+    }
+
+    private void catchUpLookup(final long height) {
+        for (long number = lookup.indexedHeight(); number < height; number++) {
+            final Block block = readBlock(number);
+            lookup.index(number, BlockHashes.headerHash(block.getHeader()), txIdsOf(block),
+                    TxValidationFlags.fromBlock(block));
+        }
+    }
+
+    @Override
+    public void append(final Block block) {
+        append(block, txIdsOf(block));
+    }
+
+    @Override
+    public synchronized void append(final Block block, final List<String> txIds) {
+        checkOpen();
+        final Head current = head;
+        final long number = block.hasHeader() ? block.getHeader().getNumber() : -1;
+        if (!block.hasHeader() || !block.hasData()) {
+            throw new BlockRejectedException(BlockRejectedException.Reason.MALFORMED, number,
+                    "block " + number + " has no " + (block.hasHeader() ? "data" : "header"));
+        }
+        if (txIds.size() != block.getData().getDataCount()) {
+            throw new IllegalArgumentException("block " + number + " has " + block.getData().getDataCount()
+                    + " transactions but " + txIds.size() + " transaction ids were given");
+        }
+        verifyLinks(block, current.height(), current.currentHash());
+        final byte[] payload = block.toByteArray();
+        final BlockFiles.Position position = files.append(number, payload);
+        final byte[] hash = BlockHashes.headerHash(block.getHeader());
+        index.write(new BlockIndexFile.Entry(number, position.segment(), position.offset(), payload.length, hash));
+        lookup.index(number, hash, txIds, TxValidationFlags.fromBlock(block));
+        head = new Head(number + 1, hash, block.getHeader().getPreviousHash().toByteArray());
+    }
+
+    /**
+     * Checks a block's number, previous hash and data hash against a chain of {@code height} blocks whose last
+     * hash is {@code lastHash}; Fabric's texts for the first two.
+     *
+     * @throws BlockRejectedException on any mismatch
+     */
+    public static void verifyLinks(final Block block, final long height, final byte[] lastHash) {
+        final BlockHeader header = block.getHeader();
+        final long number = header.getNumber();
+        if (number != height) {
+            throw new BlockRejectedException(BlockRejectedException.Reason.WRONG_NUMBER, number,
+                    "block number should have been " + height + " but was " + Long.toUnsignedString(number));
+        }
+        final byte[] previous = header.getPreviousHash().toByteArray();
+        if (!Arrays.equals(previous, lastHash)) {
+            throw new BlockRejectedException(BlockRejectedException.Reason.WRONG_PREVIOUS_HASH, number,
+                    "unexpected Previous block hash. Expected PreviousHash = [" + HexFormat.of().formatHex(lastHash)
+                            + "], PreviousHash referred in the latest block= [" + HexFormat.of().formatHex(previous)
+                            + "]");
+        }
+        final byte[] dataHash = BlockHashes.dataHash(block.getData());
+        if (!Arrays.equals(dataHash, header.getDataHash().toByteArray())) {
+            throw new BlockRejectedException(BlockRejectedException.Reason.WRONG_DATA_HASH, number,
+                    "block " + number + " data hash mismatch: header says ["
+                            + HexFormat.of().formatHex(header.getDataHash().toByteArray()) + "], data hashes to ["
+                            + HexFormat.of().formatHex(dataHash) + "]");
+        }
+    }
+
+    /** The channel-header transaction id of every envelope in a block ("" where there is none or it is garbage). */
+    public static List<String> txIdsOf(final Block block) {
+        final List<String> ids = new ArrayList<>(block.getData().getDataCount());
+        for (ByteString data : block.getData().getDataList()) {
+            ids.add(txIdOf(data));
+        }
+        return ids;
+    }
+
+    private static String txIdOf(final ByteString envelopeBytes) {
+        try {
+            final Envelope envelope = Envelope.parseFrom(envelopeBytes);
+            final Payload payload = Payload.parseFrom(envelope.getPayload());
+            return ChannelHeader.parseFrom(payload.getHeader().getChannelHeader()).getTxId();
+        } catch (InvalidProtocolBufferException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public long height() {
+        return head.height();
+    }
+
+    @Override
+    public BlockchainInfo chainInfo() {
+        final Head current = head;
+        return BlockchainInfo.newBuilder()
+                .setHeight(current.height())
+                .setCurrentBlockHash(ByteString.copyFrom(current.currentHash()))
+                .setPreviousBlockHash(ByteString.copyFrom(current.previousHash()))
+                .build();
+    }
+
+    @Override
+    public Optional<Block> blockByNumber(final long number) {
+        return guarded(() -> number >= 0 && number < head.height() ? Optional.of(readBlock(number)) : Optional.empty());
+    }
+
+    @Override
+    public Optional<Block> blockByHash(final byte[] headerHash) {
+        return guarded(() -> {
+            final OptionalLong number = lookup.blockNumber(headerHash);
+            return number.isPresent() && number.getAsLong() < head.height()
+                    ? Optional.of(readBlock(number.getAsLong())) : Optional.empty();
+        });
+    }
+
+    @Override
+    public Optional<TransactionLocation> transactionLocation(final String txId) {
+        return guarded(() -> lookup.transaction(txId).filter(location -> location.blockNumber() < head.height()));
+    }
+
+    /** True if {@code txId} is indexed (the duplicate-txid check of the committer and the endorser). */
+    public boolean containsTxId(final String txId) {
+        return transactionLocation(txId).isPresent();
+    }
+
+    @Override
+    public Optional<TransactionRecord> transactionById(final String txId) {
+        return guarded(() -> transactionLocation(txId).map(location -> {
+            final Block block = readBlock(location.blockNumber());
+            try {
+                final Envelope envelope = Envelope.parseFrom(block.getData().getData(location.txIndex()));
+                return new TransactionRecord(location.blockNumber(), location.txIndex(), location.validationCode(),
+                        envelope);
+            } catch (InvalidProtocolBufferException e) {
+                throw new LedgerException("transaction " + txId + " in block " + location.blockNumber()
+                        + " is not an envelope: " + e.getMessage(), e);
+            }
+        }));
+    }
+
+    @Override
+    public Optional<Block> blockByTxId(final String txId) {
+        return guarded(() -> transactionLocation(txId).map(location -> readBlock(location.blockNumber())));
+    }
+
+    private Block readBlock(final long number) {
+        final BlockIndexFile.Entry entry = index.read(number);
+        if (entry == null) {
+            throw new LedgerException("block store " + directory + ": index entry " + number + " is corrupt");
+        }
+        try {
+            return Block.parseFrom(files.read(entry.segment(), entry.offset(), entry.length()));
+        } catch (InvalidProtocolBufferException e) {
+            throw new LedgerException("block store " + directory + ": block " + number + " is corrupt: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private <T> T guarded(final java.util.function.Supplier<T> read) {
+        closeGuard.readLock().lock();
+        try {
+            checkOpen();
+            return read.get();
+        } finally {
+            closeGuard.readLock().unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new LedgerException("block store " + directory + " is closed");
+        }
+    }
+
+    /** The directory holding the store. */
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public synchronized void close() {
+        closeGuard.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            RuntimeException failure = null;
+            for (AutoCloseable resource : new AutoCloseable[]{lookup, index, files}) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    failure = failure == null ? new LedgerException("closing block store " + directory + ": " + e, e)
+                            : failure;
+                }
+            }
+            if (failure == null) {
+                marker.disarm();
+            }
+            lock.close();
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            closeGuard.writeLock().unlock();
+        }
+    }
+}

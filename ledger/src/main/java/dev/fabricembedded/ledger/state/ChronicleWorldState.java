@@ -1,0 +1,289 @@
+package dev.fabricembedded.ledger.state;
+
+import dev.fabricembedded.ledger.BlockRejectedException;
+import dev.fabricembedded.ledger.LedgerException;
+import dev.fabricembedded.ledger.storage.MapSizing;
+import dev.fabricembedded.ledger.storage.PersistedMap;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapAbsentEntry;
+import net.openhft.chronicle.map.MapEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * The {@link WorldState} in a persisted Chronicle Map (file {@value #FILE_NAME}) plus the in-memory
+ * {@link KeyIndex}. The savepoint lives in the same map under a reserved key, so it is stored with the state.
+ *
+ * <p>Capacity is enforced logically before a block is stored: live entries may not exceed the sizing's
+ * {@code entries}, nor key + value bytes its byte budget; the Chronicle file keeps head room above both. The
+ * counters are computed at open from the entries themselves and maintained by {@link #apply}.
+ *
+ * <p>Thread ownership: see {@link WorldState}; the counters belong to the committing thread.
+ */
+public final class ChronicleWorldState implements WorldState {
+    private static final Logger LOG = LoggerFactory.getLogger(ChronicleWorldState.class);
+    /** Name of the map file inside the state directory. */
+    public static final String FILE_NAME = "state.cm";
+    private static final byte[] SAVEPOINT_KEY = {0, 's', 'a', 'v', 'e', 'p', 'o', 'i', 'n', 't'};
+
+    private final PersistedMap file;
+    private final ChronicleMap<byte[], byte[]> map;
+    private final KeyIndex index;
+    private final StateLimits limits;
+    private final MapSizing sizing;
+    private long entries;
+    private long bytes;
+
+    private ChronicleWorldState(final PersistedMap file, final KeyIndex index, final StateLimits limits,
+                                final long entries, final long bytes) {
+        this.file = file;
+        this.map = file.map();
+        this.sizing = file.sizing();
+        this.index = index;
+        this.limits = limits;
+        this.entries = entries;
+        this.bytes = bytes;
+    }
+
+    /**
+     * Opens (or creates) the state in {@code directory} and rebuilds the key index.
+     *
+     * @param sizing   the sizing to create the map with; an existing map keeps its own
+     * @param limits   the key/value limits; they must fit the map's largest entry
+     * @param recover  open in Chronicle's recovery mode (after a process crash)
+     */
+    public static ChronicleWorldState open(final Path directory, final MapSizing sizing, final StateLimits limits,
+                                           final boolean recover) {
+        final long started = System.nanoTime();
+        final PersistedMap file = PersistedMap.open(directory.resolve(FILE_NAME), sizing, "state", recover);
+        try {
+            if (limits.maxEntrySize() > file.sizing().maxEntrySize()) {
+                throw new LedgerException("state in " + directory + " was created for entries of at most "
+                        + file.sizing().maxEntrySize() + " bytes; it cannot take values of "
+                        + limits.maxValueSize() + " bytes");
+            }
+            final List<byte[]> keys = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, file.map().longSize()));
+            final long[] bytes = {0};
+            file.map().forEachEntry(entry -> {
+                final byte[] key = entry.key().getUsing(null);
+                if (key.length > 0 && key[0] != 0) {
+                    keys.add(key);
+                    bytes[0] += key.length + entry.value().size();
+                }
+            });
+            final KeyIndex index = KeyIndex.of(keys);
+            LOG.info("world state {}: {} keys, index rebuilt in {} ms", directory, keys.size(),
+                    (System.nanoTime() - started) / 1_000_000);
+            return new ChronicleWorldState(file, index, limits, keys.size(), bytes[0]);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** Deletes the state files in {@code directory} (to rebuild the state from the block store). */
+    public static void delete(final Path directory) {
+        PersistedMap.delete(directory.resolve(FILE_NAME));
+    }
+
+    @Override
+    public VersionedValue get(final StateKey key) {
+        final byte[] stored = map.get(key.bytes());
+        return stored == null ? null : StoredValue.decode(stored);
+    }
+
+    @Override
+    public byte[] value(final String namespace, final String key) {
+        final byte[] stored = map.get(StateKey.encode(namespace, key));
+        return stored == null ? null : StoredValue.value(stored);
+    }
+
+    @Override
+    public Height version(final StateKey key) {
+        final byte[] stored = map.get(key.bytes());
+        return stored == null ? null : StoredValue.version(stored);
+    }
+
+    @Override
+    public Iterator<VersionedKV> range(final String namespace, final String startKey, final String endKey) {
+        final byte[] from = StateKey.encode(namespace, startKey);
+        final byte[] to = endKey.isEmpty() ? StateKey.namespaceEnd(namespace) : StateKey.encode(namespace, endKey);
+        final Iterator<byte[]> keys = index.range(from, to, false);
+        return new Iterator<>() {
+            private VersionedKV next = advance();
+
+            private VersionedKV advance() {
+                while (keys.hasNext()) {
+                    final byte[] key = keys.next();
+                    final byte[] stored = map.get(key);
+                    if (stored != null) {
+                        final StateKey decoded = StateKey.fromBytes(key);
+                        return new VersionedKV(namespace, decoded.key(), StoredValue.decode(stored));
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public VersionedKV next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                final VersionedKV current = next;
+                next = advance();
+                return current;
+            }
+        };
+    }
+
+    @Override
+    public long savepoint() {
+        final byte[] value = map.get(SAVEPOINT_KEY);
+        return value == null ? -1 : ByteBuffer.wrap(value).getLong();
+    }
+
+    @Override
+    public long size() {
+        return entries;
+    }
+
+    @Override
+    public long capacity() {
+        return sizing.entries();
+    }
+
+    /** Bytes of keys and values currently stored (the counter the byte budget is checked against). */
+    public long bytesUsed() {
+        return bytes;
+    }
+
+    @Override
+    public StateLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public void checkCapacity(final UpdateBatch batch, final long blockNumber) {
+        long entryDelta = 0;
+        long byteDelta = 0;
+        for (Map.Entry<StateKey, UpdateBatch.Write> change : batch.writes().entrySet()) {
+            final byte[] key = change.getKey().bytes();
+            final long oldSize = storedSize(key);
+            final UpdateBatch.Write write = change.getValue();
+            if (write.isDelete()) {
+                if (oldSize >= 0) {
+                    entryDelta--;
+                    byteDelta -= key.length + oldSize;
+                }
+            } else {
+                final long newSize = StoredValue.HEADER_SIZE + write.value().length
+                        + (write.metadata() == null ? 0 : write.metadata().length);
+                if (oldSize < 0) {
+                    entryDelta++;
+                    byteDelta += key.length + newSize;
+                } else {
+                    byteDelta += newSize - oldSize;
+                }
+            }
+        }
+        if (entryDelta > 0 && entries + entryDelta > sizing.entries()) {
+            throw new BlockRejectedException(BlockRejectedException.Reason.CAPACITY_EXCEEDED, blockNumber,
+                    "world state is full: block " + blockNumber + " adds " + entryDelta + " keys to "
+                            + entries + " but the state was created for " + sizing.entries()
+                            + " entries; nothing of the block was committed (create the ledger with more entries)");
+        }
+        if (byteDelta > 0 && bytes + byteDelta > sizing.byteCapacity()) {
+            throw new BlockRejectedException(BlockRejectedException.Reason.CAPACITY_EXCEEDED, blockNumber,
+                    "world state is full: block " + blockNumber + " adds " + byteDelta + " bytes to " + bytes
+                            + " but the state was sized for " + sizing.byteCapacity() + " bytes (entries x "
+                            + "(average key + value size)); nothing of the block was committed");
+        }
+    }
+
+    /** Size of the stored value of {@code key}, -1 if absent; reads no value bytes. */
+    private long storedSize(final byte[] key) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> context = map.queryContext(key)) {
+            final MapEntry<byte[], byte[]> entry = context.entry();
+            return entry == null ? -1 : entry.value().size();
+        }
+    }
+
+    @Override
+    public void apply(final UpdateBatch batch, final long blockNumber, final boolean recovering) {
+        try {
+            for (Map.Entry<StateKey, UpdateBatch.Write> change : batch.writes().entrySet()) {
+                if (change.getValue().isDelete()) {
+                    remove(change.getKey().bytes());
+                }
+            }
+            for (Map.Entry<StateKey, UpdateBatch.Write> change : batch.writes().entrySet()) {
+                final UpdateBatch.Write write = change.getValue();
+                if (!write.isDelete()) {
+                    put(change.getKey().bytes(), StoredValue.encode(write.value(), write.metadata(), write.version()),
+                            recovering ? blockNumber : -1);
+                }
+            }
+            map.put(SAVEPOINT_KEY, ByteBuffer.allocate(8).putLong(blockNumber).array());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new LedgerException("world state in " + file.file() + " could not take the writes of block "
+                    + blockNumber + " (" + e.getMessage() + "); the block is stored and will be re-applied at the "
+                    + "next open, which needs a state created with more capacity", e);
+        }
+    }
+
+    private void remove(final byte[] key) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> context = map.queryContext(key)) {
+            context.updateLock().lock();
+            final MapEntry<byte[], byte[]> entry = context.entry();
+            if (entry != null) {
+                final long oldSize = entry.value().size();
+                context.remove(entry);
+                entries--;
+                bytes -= key.length + oldSize;
+                index.remove(key);
+            }
+        }
+    }
+
+    private void put(final byte[] key, final byte[] stored, final long skipIfWrittenByBlock) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> context = map.queryContext(key)) {
+            context.updateLock().lock();
+            final MapEntry<byte[], byte[]> entry = context.entry();
+            if (entry != null) {
+                if (skipIfWrittenByBlock >= 0
+                        && StoredValue.version(entry.value().get()).blockNum() == skipIfWrittenByBlock) {
+                    return;
+                }
+                final long oldSize = entry.value().size();
+                context.replaceValue(entry, context.wrapValueAsData(stored));
+                bytes += stored.length - oldSize;
+            } else {
+                final MapAbsentEntry<byte[], byte[]> absent = context.absentEntry();
+                context.insert(absent, context.wrapValueAsData(stored));
+                entries++;
+                bytes += key.length + stored.length;
+                index.add(key);
+            }
+        }
+    }
+
+    /** Closes and syncs the map. */
+    @Override
+    public void close() {
+        file.close();
+    }
+}

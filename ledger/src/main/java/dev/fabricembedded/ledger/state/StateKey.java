@@ -1,0 +1,118 @@
+package dev.fabricembedded.ledger.state;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A (namespace, key) pair encoded as the world state stores it: {@code UTF-8(namespace) 0x00 UTF-8(key)}.
+ *
+ * <p>Namespaces never contain U+0000, so the first zero byte separates the two parts, and the encoded form
+ * sorts by namespace first and then by the key's UTF-8 bytes: a range of keys in one namespace is a contiguous
+ * range of encoded keys (Fabric's LevelDB layout). Encoded keys starting with a zero byte (empty namespace) are
+ * reserved for the store's own bookkeeping. Immutable; ordered by unsigned byte comparison.
+ */
+public final class StateKey implements Comparable<StateKey> {
+    private final byte[] bytes;
+    private final int namespaceLength;
+    private int hash;
+
+    private StateKey(final byte[] bytes, final int namespaceLength) {
+        this.bytes = bytes;
+        this.namespaceLength = namespaceLength;
+    }
+
+    /** Encodes (namespace, key). The namespace must not contain U+0000 (checked by the callers). */
+    public static StateKey of(final String namespace, final String key) {
+        return fromBytes(encode(namespace, key));
+    }
+
+    /** Wraps an encoded key read from the store (the array is kept, not copied). */
+    public static StateKey fromBytes(final byte[] bytes) {
+        int separator = 0;
+        while (separator < bytes.length && bytes[separator] != 0) {
+            separator++;
+        }
+        return new StateKey(bytes, separator);
+    }
+
+    /** The encoded form of (namespace, key). */
+    public static byte[] encode(final String namespace, final String key) {
+        final int nsLength = namespace.length();
+        final int keyLength = key.length();
+        final byte[] ascii = new byte[nsLength + 1 + keyLength];
+        for (int i = 0; i < nsLength; i++) {
+            final char c = namespace.charAt(i);
+            if (c >= 0x80) {
+                return encodeUtf8(namespace, key);
+            }
+            ascii[i] = (byte) c;
+        }
+        for (int i = 0; i < keyLength; i++) {
+            final char c = key.charAt(i);
+            if (c >= 0x80) {
+                return encodeUtf8(namespace, key);
+            }
+            ascii[nsLength + 1 + i] = (byte) c;
+        }
+        return ascii;
+    }
+
+    private static byte[] encodeUtf8(final String namespace, final String key) {
+        final byte[] ns = namespace.getBytes(StandardCharsets.UTF_8);
+        final byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        final byte[] out = new byte[ns.length + 1 + k.length];
+        System.arraycopy(ns, 0, out, 0, ns.length);
+        System.arraycopy(k, 0, out, ns.length + 1, k.length);
+        return out;
+    }
+
+    /**
+     * The smallest encoded key above every key of {@code namespace}: {@code UTF-8(namespace) 0x01}, the bound of
+     * an unbounded range scan (Fabric's {@code lastKeyIndicator}).
+     */
+    public static byte[] namespaceEnd(final String namespace) {
+        final byte[] ns = namespace.getBytes(StandardCharsets.UTF_8);
+        final byte[] out = Arrays.copyOf(ns, ns.length + 1);
+        out[ns.length] = 1;
+        return out;
+    }
+
+    /** The encoded bytes (shared, do not modify). */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    public String namespace() {
+        return new String(bytes, 0, namespaceLength, StandardCharsets.UTF_8);
+    }
+
+    public String key() {
+        final int start = Math.min(namespaceLength + 1, bytes.length);
+        return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int compareTo(final StateKey other) {
+        return Arrays.compareUnsigned(bytes, other.bytes);
+    }
+
+    @Override
+    public boolean equals(final Object other) {
+        return other instanceof StateKey that && Arrays.equals(bytes, that.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = Arrays.hashCode(bytes);
+            hash = h;
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return namespace() + ":" + key();
+    }
+}

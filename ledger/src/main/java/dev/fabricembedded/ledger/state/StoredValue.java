@@ -1,0 +1,47 @@
+package dev.fabricembedded.ledger.state;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The byte layout of a world-state value in the Chronicle Map: {@code block u64 | tx u32 | value length u32 |
+ * value | metadata} (big-endian). Stateless.
+ */
+final class StoredValue {
+    static final int HEADER_SIZE = 16;
+    private static final byte[] EMPTY = new byte[0];
+
+    private StoredValue() {
+    }
+
+    static byte[] encode(final byte[] value, final byte[] metadata, final Height version) {
+        final int metadataLength = metadata == null ? 0 : metadata.length;
+        final ByteBuffer buffer = ByteBuffer.allocate(HEADER_SIZE + value.length + metadataLength);
+        buffer.putLong(version.blockNum()).putInt((int) version.txNum()).putInt(value.length).put(value);
+        if (metadataLength > 0) {
+            buffer.put(metadata);
+        }
+        return buffer.array();
+    }
+
+    static VersionedValue decode(final byte[] stored) {
+        final ByteBuffer buffer = ByteBuffer.wrap(stored);
+        final long block = buffer.getLong();
+        final long tx = buffer.getInt() & 0xFFFFFFFFL;
+        final int length = buffer.getInt();
+        final byte[] value = Arrays.copyOfRange(stored, HEADER_SIZE, HEADER_SIZE + length);
+        final byte[] metadata = stored.length == HEADER_SIZE + length ? EMPTY
+                : Arrays.copyOfRange(stored, HEADER_SIZE + length, stored.length);
+        return new VersionedValue(value, metadata, new Height(block, tx));
+    }
+
+    static Height version(final byte[] stored) {
+        final ByteBuffer buffer = ByteBuffer.wrap(stored);
+        return new Height(buffer.getLong(), buffer.getInt() & 0xFFFFFFFFL);
+    }
+
+    static byte[] value(final byte[] stored) {
+        final int length = ByteBuffer.wrap(stored, 12, 4).getInt();
+        return Arrays.copyOfRange(stored, HEADER_SIZE, HEADER_SIZE + length);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.fabricembedded.ledger.state;
+
+import java.util.Iterator;
+
+/**
+ * The committed world state of one channel: versioned values by (namespace, key), ordered range scans, and the
+ * savepoint (the last block whose writes are applied).
+ *
+ * <p>Readers must hold the ledger's shared state lock and the writer its exclusive lock (see
+ * {@link dev.fabricembedded.ledger.ChannelLedger}): the state then never changes under a reader.
+ */
+public interface WorldState extends AutoCloseable {
+
+    /** The committed entry, or null if the key is absent. */
+    VersionedValue get(StateKey key);
+
+    /** The committed entry of (namespace, key), or null. */
+    default VersionedValue get(final String namespace, final String key) {
+        return get(StateKey.of(namespace, key));
+    }
+
+    /** Only the value (no metadata, no version): the query executor's fast path. Null if absent. */
+    byte[] value(String namespace, String key);
+
+    /** Only the version, for MVCC checks. Null if absent. */
+    Height version(StateKey key);
+
+    /**
+     * Committed entries of {@code namespace} with keys in [{@code startKey}, {@code endKey}) in UTF-8 byte order;
+     * {@code endKey} "" means to the end of the namespace (Fabric's range semantics). An end below the start
+     * gives nothing.
+     */
+    Iterator<VersionedKV> range(String namespace, String startKey, String endKey);
+
+    /** Number of the last block applied, -1 if none. */
+    long savepoint();
+
+    /** Live entries. */
+    long size();
+
+    /** Entries the state was sized for (its logical capacity). */
+    long capacity();
+
+    /** The key, value and metadata limits of this state. */
+    StateLimits limits();
+
+    /**
+     * Checks, before anything of the block is stored, that applying {@code batch} keeps the state within its
+     * capacity (entries and bytes).
+     *
+     * @throws dev.fabricembedded.ledger.BlockRejectedException with reason {@code CAPACITY_EXCEEDED} if not
+     */
+    void checkCapacity(UpdateBatch batch, long blockNumber);
+
+    /**
+     * Applies a block's coalesced writes (deletes first, then puts) and moves the savepoint to
+     * {@code blockNumber}. With {@code recovering}, keys already carrying a version of {@code blockNumber}
+     * (applied before a crash) are left as they are.
+     */
+    void apply(UpdateBatch batch, long blockNumber, boolean recovering);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,11 @@
+/**
+ * File-level building blocks shared by the block store, the world state and the history index: the
+ * one-process-per-directory lock, the dirty-shutdown marker, and persisted Chronicle Maps with explicit
+ * sizing, recovery and growth.
+ *
+ * <p>Nothing here owns a thread. Every type is used by the single thread that opens, commits to and closes
+ * its ledger; {@link dev.fabricembedded.ledger.storage.PersistedMap} and
+ * {@link dev.fabricembedded.ledger.storage.GenerationalMap} additionally allow concurrent readers, because
+ * Chronicle Map entries are guarded by its own segment locks.
+ */
+package dev.fabricembedded.ledger.storage;

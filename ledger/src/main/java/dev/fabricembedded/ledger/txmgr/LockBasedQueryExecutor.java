@@ -1,0 +1,60 @@
+package dev.fabricembedded.ledger.txmgr;
+
+import dev.fabricembedded.ledger.state.WorldState;
+import org.hyperledger.fabric.protos.ledger.queryresult.KV;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@link QueryExecutor} over a {@link WorldState}, holding the shared state lock until {@link #done()}.
+ * Created by the ledger; one owner at a time.
+ */
+public final class LockBasedQueryExecutor implements QueryExecutor {
+    private final QueryHelper helper;
+
+    /** @param hold the shared state lock hold this executor releases at {@link #done()} */
+    public LockBasedQueryExecutor(final WorldState state, final StateLock.Hold hold) {
+        this.helper = new QueryHelper(state, hold, null);
+    }
+
+    @Override
+    public byte[] getState(final String namespace, final String key) {
+        return helper.getState(namespace, key);
+    }
+
+    @Override
+    public Map<String, byte[]> getStateMetadata(final String namespace, final String key) {
+        return helper.getStateMetadata(namespace, key);
+    }
+
+    @Override
+    public List<byte[]> getStateMultipleKeys(final String namespace, final List<String> keys) {
+        return helper.getStateMultipleKeys(namespace, keys);
+    }
+
+    @Override
+    public ResultsIterator<KV> getStateRangeScanIterator(final String namespace, final String startKey,
+                                                         final String endKey) {
+        return helper.rangeScan(namespace, startKey, endKey, 0);
+    }
+
+    @Override
+    public QueryResultsIterator<KV> getStateRangeScanIteratorWithPagination(final String namespace,
+                                                                            final String startKey,
+                                                                            final String endKey, final int pageSize) {
+        return helper.rangeScan(namespace, startKey, endKey, pageSize);
+    }
+
+    @Override
+    public ResultsIterator<KV> getStateByPartialCompositeKey(final String namespace, final String objectType,
+                                                             final String... attributes) {
+        final String start = CompositeKey.create(objectType, attributes);
+        return helper.rangeScan(namespace, start, CompositeKey.rangeEnd(start), 0);
+    }
+
+    @Override
+    public void done() {
+        helper.done();
+    }
+}
