@@ -98,6 +98,20 @@ public sealed interface ChaincodePackage permits CdsPackage, SignedCdsPackage {
         }
     }
 
+    /**
+     * Fabric's {@code ccprovider.CheckInstantiationPolicy}, run by the endorser before every invoke of an application
+     * chaincode: when this package carries an instantiation policy (a signed package), the ledger definition's must be
+     * byte-equal to it, so that a deploy transaction cannot bypass the policy the package owner set.
+     *
+     * @throws InvalidChaincodeException {@code Instantiation policy mismatch for cc <name>/<version>}
+     */
+    default void checkInstantiationPolicy(ChaincodeData fromLedger) {
+        Optional<ByteString> own = instantiationPolicy();
+        if (own.isPresent() && !own.get().equals(fromLedger.instantiationPolicy())) {
+            throw new InvalidChaincodeException("Instantiation policy mismatch for cc " + name() + "/" + version());
+        }
+    }
+
     /** Fabric's {@code ValidateCC} error text, without the fingerprint prefix; empty when the definition matches. */
     Optional<String> mismatch(ChaincodeData fromLedger);
 }

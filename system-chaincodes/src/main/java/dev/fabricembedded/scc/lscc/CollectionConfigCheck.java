@@ -6,13 +6,13 @@ import dev.fabricembedded.msp.InvalidIdentityException;
 import dev.fabricembedded.msp.policy.CompiledSignaturePolicy;
 import dev.fabricembedded.msp.policy.InvalidPolicyException;
 import dev.fabricembedded.scc.channel.ChannelView;
-import org.hyperledger.fabric.protos.common.CollectionConfig;
-import org.hyperledger.fabric.protos.common.CollectionConfigPackage;
+import org.hyperledger.fabric.protos.peer.CollectionConfig;
+import org.hyperledger.fabric.protos.peer.CollectionConfigPackage;
 import org.hyperledger.fabric.protos.common.MSPPrincipal;
 import org.hyperledger.fabric.protos.common.MSPRole;
 import org.hyperledger.fabric.protos.common.OrganizationUnit;
 import org.hyperledger.fabric.protos.common.SignaturePolicyEnvelope;
-import org.hyperledger.fabric.protos.common.StaticCollectionConfig;
+import org.hyperledger.fabric.protos.peer.StaticCollectionConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.hyperledger.fabric.protos.peer.ChaincodeDeploymentSpec;
 import org.hyperledger.fabric.protos.peer.ChaincodeInfo;
 import org.hyperledger.fabric.protos.peer.ChaincodeQueryResponse;
@@ -274,11 +275,11 @@ public final class Lscc implements Chaincode {
     private void requireKnownPlugins(String escc, String vscc) {
         if (!endorsementPlugins.contains(escc)) {
             throw new LsccException("escc '" + escc + "' is not an endorsement plugin of this peer (known: "
-                    + List.copyOf(new java.util.TreeSet<>(endorsementPlugins)) + ")");
+                    + new TreeSet<>(endorsementPlugins) + ")");
         }
         if (!validationPlugins.contains(vscc)) {
             throw new LsccException("vscc '" + vscc + "' is not a validation plugin of this peer (known: "
-                    + List.copyOf(new java.util.TreeSet<>(validationPlugins)) + ")");
+                    + new TreeSet<>(validationPlugins) + ")");
         }
     }
 

@@ -178,4 +178,23 @@ class ChaincodePackageTest {
         assertThatThrownBy(() -> b.validateAgainst(a.chaincodeData()))
                 .hasMessage("chaincode fingerprint mismatch: data mismatch");
     }
+
+    @Test
+    void signedPackageInstantiationPolicyMustMatchTheLedgersByteForByte() {
+        SigningIdentity admin = org1.signer(NodeRole.ADMIN);
+        ChaincodeDeploymentSpec cds = TestPackages.cds("signedcc", "2.0");
+        SignaturePolicyEnvelope admins = SignaturePolicies.signedByMspAdmin("Org1MSP");
+        ChaincodePackage signed = ChaincodePackage.parse(TestPackages.signedPackage(cds, admins, admin));
+        ChaincodeData onLedger = signed.chaincodeData();
+        assertThat(onLedger.instantiationPolicy()).isEqualTo(admins.toByteString());
+        signed.checkInstantiationPolicy(onLedger);
+
+        ChaincodeData bypassed = onLedger.withInstantiationPolicy(SignaturePolicies.acceptAll().toByteString());
+        assertThatThrownBy(() -> signed.checkInstantiationPolicy(bypassed))
+                .isInstanceOf(InvalidChaincodeException.class)
+                .hasMessage("Instantiation policy mismatch for cc signedcc/2.0");
+        // a raw CDS carries no policy of its own: any ledger policy is accepted
+        CdsPackage.of(cds).checkInstantiationPolicy(bypassed);
+        assertThat(CdsPackage.of(cds).instantiationPolicy()).isEmpty();
+    }
 }
