@@ -1,0 +1,287 @@
+package dev.fabricembedded.endorser.runtime;
+
+import dev.fabricembedded.ipc.FrameHandler;
+import dev.fabricembedded.ipc.chronicle.ChronicleChannel;
+import dev.fabricembedded.ipc.chronicle.ChronicleChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default chaincode runtime: each chaincode is a child JVM running the shim's {@code ChaincodeMain} with the
+ * package jars, attached to a Chronicle channel the peer created for it in a fresh private directory.
+ *
+ * <pre>{@code
+ * try (ProcessRuntime runtime = ProcessRuntime.builder().channelBaseDir(dataDir.resolve("chaincode-channels")).build()) {
+ *     RunningChaincode cc = runtime.start(LaunchSpec.builder("mycc", "1.0").packageJar(jar).build(), peerHandler);
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>The child: {@code <java.home>/bin/java} of the peer's JVM, the {@link ChronicleJvmFlags}, a heap of
+ * {@code -Xmx256m} and the serial collector by default, the {@link ShimClasspath} of the peer's JVM then the
+ * package jars, and {@code ChaincodeMain --id name:version --channel-dir DIR --jar JAR --peer-pid <peer pid>} (so the
+ * chaincode notices at once if the peer dies). Its environment is the peer's plus {@code CORE_CHAINCODE_ID_NAME} and
+ * the spec's variables. Its stdout and stderr are forwarded to this log as {@code chaincode mycc:1.0 | ...} by two
+ * named daemon threads. The channel watches the process: its exit closes the channel with
+ * {@code REMOTE_PROCESS_EXITED} after what it wrote has been delivered, and completes
+ * {@link RunningChaincode#exit()} with {@code chaincode process <pid> exited with <code>}.
+ *
+ * <p>Stopping closes the channel (the shim then exits with 0), sends SIGTERM after the stop grace period and SIGKILL
+ * after another, reaps the process and kills the descendants it had. {@link #close()} stops every chaincode; a JVM
+ * shutdown hook kills them if the peer exits without closing the runtime, so children never outlive the peer.
+ *
+ * <p>Threads: one named daemon thread ({@code chaincode-process-exits}) finishes exited chaincodes; the set of
+ * running chaincodes is a concurrent set, and starting and closing are serialized by a lock so that nothing started
+ * can escape {@link #close()}.
+ */
+public final class ProcessRuntime implements ChaincodeRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
+    /** Variables of the peer's environment that would confuse {@code ChaincodeMain} if inherited. */
+    private static final Pattern SHIM_VARIABLES = Pattern.compile("CORE_CHAINCODE_ID_NAME|FABRIC_EMBEDDED_.*");
+
+    private final ChaincodeCommand command;
+    private final ChannelBaseDirectory channels;
+    private final Consumer<ChronicleChannelBuilder> channelSettings;
+    private final Duration stopGracePeriod;
+    private final ExecutorService exitThread;
+    private final Thread shutdownHook;
+    private final Set<ChildProcessChaincode> running = ConcurrentHashMap.newKeySet();
+    private final Object lifecycle = new Object();
+    /** Guarded by {@link #lifecycle}. */
+    private boolean closed;
+
+    private ProcessRuntime(final Builder builder) {
+        final List<String> options = new ArrayList<>();
+        options.add("-Xmx" + builder.maxHeap);
+        options.addAll(builder.jvmOptions);
+        final List<Path> shim = builder.shimClasspath != null ? builder.shimClasspath : ShimClasspath.ofRunningJvm();
+        this.command = new ChaincodeCommand(builder.javaHome.resolve("bin").resolve("java").toString(), options,
+                shim.stream().map(Path::toString).toList());
+        this.channelSettings = builder.channelSettings;
+        this.stopGracePeriod = builder.stopGracePeriod;
+        this.channels = ChannelBaseDirectory.of(builder.channelBaseDir);
+        this.exitThread = Executors.newSingleThreadExecutor(runnable -> {
+            final Thread thread = new Thread(runnable, "chaincode-process-exits");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.shutdownHook = new Thread(this::killAll, "chaincode-process-runtime-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** A builder with the defaults described on the class. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The directory under which channel directories are created. */
+    public Path channelBaseDir() {
+        return channels.path();
+    }
+
+    @Override
+    public RunningChaincode start(final LaunchSpec spec, final FrameHandler peerSideHandler) {
+        Objects.requireNonNull(spec, "spec");
+        final ObservedHandler handler = new ObservedHandler(peerSideHandler);
+        ensureOpen();
+        for (final Path jar : spec.packageJars()) {
+            if (!Files.isRegularFile(jar)) {
+                throw new ChaincodeStartException("cannot start chaincode " + spec.chaincodeId() + ": package jar "
+                        + jar + " does not exist");
+            }
+        }
+        final Path dir = channels.newChannelDirectory(spec.name(), spec.version());
+        final List<String> commandLine = command.forChaincode(spec,
+                spec.packageJars().stream().map(Path::toString).toList(), dir.toString(), ProcessHandle.current().pid());
+        final ChronicleChannelBuilder channelBuilder = ChronicleChannel.builder(dir).name(spec.chaincodeId());
+        channelSettings.accept(channelBuilder);
+        final ChronicleChannel channel;
+        try {
+            channel = channelBuilder.create(handler);
+        } catch (RuntimeException e) {
+            throw new ChaincodeStartException("cannot start chaincode " + spec.chaincodeId()
+                    + ": cannot create its channel at " + dir + ": " + e.getMessage(), e);
+        }
+        final Process process;
+        try {
+            final ProcessBuilder processBuilder = new ProcessBuilder(commandLine);
+            final Map<String, String> env = processBuilder.environment();
+            env.keySet().removeIf(name -> SHIM_VARIABLES.matcher(name).matches());
+            env.putAll(spec.env());
+            env.put("CORE_CHAINCODE_ID_NAME", spec.chaincodeId());
+            process = processBuilder.start();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw new ChaincodeStartException("cannot start chaincode " + spec.chaincodeId() + ": cannot run "
+                    + commandLine.get(0) + ": " + e.getMessage(), e);
+        }
+        channel.watchProcess(process);
+        final ChaincodeOutput output = new ChaincodeOutput(spec.chaincodeId());
+        final List<Thread> pumps = List.of(output.pump(process.getInputStream(), "stdout"),
+                output.pump(process.getErrorStream(), "stderr"));
+        final ChildProcessChaincode chaincode = new ChildProcessChaincode(spec, channel, handler, process, output,
+                pumps, stopGracePeriod);
+        LOG.info("chaincode {}: started process {} (channel {})", spec.chaincodeId(), process.pid(), dir);
+        LOG.debug("chaincode {}: command {}", spec.chaincodeId(), commandLine);
+        synchronized (lifecycle) {
+            if (!closed) {
+                running.add(chaincode);
+                chaincode.watchExit(exitThread, running::remove);
+                return chaincode;
+            }
+        }
+        chaincode.watchExit(Runnable::run, c -> { });
+        chaincode.stop();
+        throw new IllegalStateException("the process runtime was closed while chaincode " + spec.chaincodeId()
+                + " was starting");
+    }
+
+    private void ensureOpen() {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("the process runtime is closed");
+            }
+        }
+    }
+
+    /** The chaincodes started and not yet ended. */
+    public List<RunningChaincode> running() {
+        return List.copyOf(running);
+    }
+
+    @Override
+    public void close() {
+        final List<ChildProcessChaincode> all;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = List.copyOf(running);
+        }
+        // close every channel first so that all chaincodes wind down in parallel, then stop them one by one
+        all.forEach(c -> c.channel().close());
+        all.forEach(ChildProcessChaincode::stop);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to; it finds nothing left
+        }
+        exitThread.shutdown();
+        try {
+            if (!exitThread.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("the chaincode exit thread did not finish within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        channels.close();
+    }
+
+    private void killAll() {
+        for (final ChildProcessChaincode chaincode : running) {
+            LOG.warn("JVM shutting down: killing {}", chaincode);
+            chaincode.kill();
+        }
+    }
+
+    /** Settings of a {@link ProcessRuntime}; every one has a default. */
+    public static final class Builder {
+        private static final Pattern SIZE = Pattern.compile("[0-9]+[kKmMgG]?");
+
+        private Path channelBaseDir;
+        private Path javaHome = Path.of(System.getProperty("java.home"));
+        private String maxHeap = "256m";
+        private List<String> jvmOptions = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+        private List<Path> shimClasspath;
+        private Duration stopGracePeriod = Duration.ofSeconds(5);
+        private Consumer<ChronicleChannelBuilder> channelSettings = b -> { };
+
+        private Builder() {
+        }
+
+        /**
+         * Where channel directories are created (created if missing; stale ones from a crashed run are deleted).
+         * Default: a temporary directory deleted when the runtime closes.
+         */
+        public Builder channelBaseDir(final Path dir) {
+            this.channelBaseDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** The JDK or JRE whose {@code bin/java} runs chaincodes (default: the peer's {@code java.home}). */
+        public Builder javaHome(final Path home) {
+            this.javaHome = Objects.requireNonNull(home, "home");
+            return this;
+        }
+
+        /** Maximum heap of each chaincode JVM, as for {@code -Xmx} (default {@code 256m}). */
+        public Builder maxHeap(final String size) {
+            Objects.requireNonNull(size, "size");
+            if (!SIZE.matcher(size).matches()) {
+                throw new IllegalArgumentException("max heap must look like 256m or 1g, got '" + size + "'");
+            }
+            this.maxHeap = size;
+            return this;
+        }
+
+        /**
+         * JVM options after the Chronicle flags and the heap, replacing the default
+         * {@code -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}.
+         */
+        public Builder jvmOptions(final List<String> options) {
+            this.jvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        /** The shim's class path entries (default: {@link ShimClasspath#ofRunningJvm()}). */
+        public Builder shimClasspath(final List<Path> entries) {
+            this.shimClasspath = List.copyOf(entries);
+            return this;
+        }
+
+        /** How long a stopped chaincode gets to exit after its channel closed, and again after SIGTERM (default 5 s). */
+        public Builder stopGracePeriod(final Duration period) {
+            Objects.requireNonNull(period, "period");
+            if (period.isNegative()) {
+                throw new IllegalArgumentException("stop grace period must not be negative, got " + period);
+            }
+            this.stopGracePeriod = period;
+            return this;
+        }
+
+        /**
+         * Adjusts each chaincode's channel (wait strategy, keepalive, frame size...) before it is created; its
+         * directory and name are set by the runtime.
+         */
+        public Builder channelSettings(final Consumer<ChronicleChannelBuilder> settings) {
+            this.channelSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Creates the runtime.
+         *
+         * @throws IllegalStateException if the shim's class path cannot be found in this JVM
+         */
+        public ProcessRuntime build() {
+            return new ProcessRuntime(this);
+        }
+    }
+}
