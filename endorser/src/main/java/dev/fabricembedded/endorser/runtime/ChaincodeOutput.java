@@ -1,13 +1,17 @@
 package dev.fabricembedded.endorser.runtime;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Both of a chaincode's streams go to the same SLF4J logger (this class's) at INFO: the chaincode's own log
  * levels are already in its lines (its SLF4J binding writes them to stderr), so the peer does not guess. Threads:
- * {@link #pump} runs one named daemon thread per stream, which ends when the stream does; {@link #line} may also be
- * called by a runtime's own callback thread (container logs). The tail is guarded by this object's lock.
+ * {@link #pump} runs one named daemon thread per stream, which ends when the stream does; {@link #chunk} and
+ * {@link #flush} are called by a runtime's own threads (container logs). The tail and the partial lines are guarded
+ * by their own locks.
  */
 final class ChaincodeOutput {
 
@@ -26,6 +31,8 @@ final class ChaincodeOutput {
 
     private final String chaincodeId;
     private final Deque<String> tail = new ArrayDeque<>(ExitStatus.MAX_OUTPUT_LINES);
+    /** Incomplete last lines of chunked streams, by stream name. */
+    private final Map<String, ByteArrayOutputStream> partial = new HashMap<>();
 
     ChaincodeOutput(final String chaincodeId) {
         this.chaincodeId = chaincodeId;
@@ -53,6 +60,37 @@ final class ChaincodeOutput {
             // the process is gone and the JDK closed its pipe under us: nothing more to read
             LOG.debug("chaincode {}: {} ended: {}", chaincodeId, stream, e.toString());
         }
+    }
+
+    /**
+     * Takes a chunk of a stream that does not arrive line by line (a container's log frames): complete lines are
+     * logged, the rest waits for the next chunk or {@link #flush}.
+     */
+    void chunk(final String stream, final byte[] bytes) {
+        final List<String> lines = new ArrayList<>();
+        synchronized (partial) {
+            final ByteArrayOutputStream pending = partial.computeIfAbsent(stream, s -> new ByteArrayOutputStream());
+            for (final byte b : bytes) {
+                if (b == '\n') {
+                    lines.add(pending.toString(StandardCharsets.UTF_8));
+                    pending.reset();
+                } else {
+                    pending.write(b);
+                }
+            }
+        }
+        lines.forEach(this::line);
+    }
+
+    /** Logs what {@link #chunk} still holds as incomplete lines. */
+    void flush() {
+        final List<String> lines = new ArrayList<>();
+        synchronized (partial) {
+            partial.values().stream().filter(p -> p.size() > 0)
+                    .forEach(p -> lines.add(p.toString(StandardCharsets.UTF_8)));
+            partial.clear();
+        }
+        lines.forEach(this::line);
     }
 
     /** Logs one line and keeps it in the tail. */

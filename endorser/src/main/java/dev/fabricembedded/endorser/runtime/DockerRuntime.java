@@ -1,0 +1,439 @@
+package dev.fabricembedded.endorser.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.fabricembedded.ipc.FrameHandler;
+import dev.fabricembedded.ipc.chronicle.ChronicleChannel;
+import dev.fabricembedded.ipc.chronicle.ChronicleChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each chaincode in a Docker container, as Fabric does, talking to it over the same Chronicle channel as a
+ * child process: the channel directory is bind-mounted into the container at the same absolute path, and the
+ * memory-mapped queue files share the page cache between host and container.
+ *
+ * <pre>{@code
+ * try (DockerRuntime runtime = DockerRuntime.builder().build()) {   // DOCKER_HOST or /var/run/docker.sock
+ *     RunningChaincode cc = runtime.start(LaunchSpec.builder("mycc", "1.0").packageJar(jar).build(), peerHandler);
+ * }
+ * }</pre>
+ *
+ * <p>Per chaincode: an image {@code fabric-embedded/cc-<name>-<version>:<hash>} is built from the base image plus
+ * the package jars (once per package, about a second; see {@link ChaincodeImages}), and a container named
+ * {@code fabric-embedded-<name>-<version>-<random>} is started with the chaincode JVM's whole command line (the same
+ * as {@link ProcessRuntime}'s: Chronicle flags, heap, the shim's class path then the package jars,
+ * {@code ChaincodeMain}), the environment {@code CORE_CHAINCODE_ID_NAME} plus the spec's variables, the peer's
+ * user and group (so both sides can write the queue files), no network, and read-only bind mounts of the shim's
+ * class path entries at their host paths: those jars are the same for every chaincode, so mounting them is
+ * faster than copying them into every image, and the chaincode runs exactly the shim the peer has. The Docker
+ * daemon must therefore be local (it is anyway, for the channel's memory-mapped files).
+ *
+ * <p>The base image is configurable; by default it is {@link DockerBaseImage#DEFAULT_NAME}, built locally the
+ * first time ({@link DockerBaseImage#ensure}). A container's exit (from {@code docker wait}) closes its channel
+ * with {@code REMOTE_PROCESS_EXITED: container exited with <code>}, completes {@link RunningChaincode#exit()} with
+ * that message and removes the container. Stopping closes the channel, then {@code docker stop} (SIGTERM, SIGKILL
+ * after the grace period), and removes the container. {@link #close()} stops every container, removes the images
+ * it built (unless told to keep them) and closes the Docker client if it created it; a JVM shutdown hook removes
+ * the containers if the peer exits without closing the runtime.
+ *
+ * <p>Threads: docker-java's own threads follow each container's log and exit; one named daemon thread
+ * ({@code chaincode-docker-exits}) releases exited containers.
+ */
+public final class DockerRuntime implements ChaincodeRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
+
+    /** Label on chaincode images and containers: the chaincode id. */
+    public static final String CHAINCODE_LABEL = "dev.fabricembedded.chaincode";
+    /** Label on chaincode containers: the pid of the peer that started them. */
+    public static final String PEER_LABEL = "dev.fabricembedded.peer.pid";
+
+    private final DockerClient docker;
+    private final boolean ownsDocker;
+    private final ChaincodeCommand command;
+    private final List<Path> shimClasspath;
+    private final ChannelBaseDirectory channels;
+    private final Consumer<ChronicleChannelBuilder> channelSettings;
+    private final Duration stopGracePeriod;
+    private final boolean removeImagesOnClose;
+    private final ChaincodeImages images;
+    private final String user;
+    private final ExecutorService exitThread;
+    private final Thread shutdownHook;
+    private final SecureRandom random = new SecureRandom();
+    private final Set<ContainerChaincode> running = ConcurrentHashMap.newKeySet();
+    private final Object lifecycle = new Object();
+    /** Guarded by {@link #lifecycle}. */
+    private boolean closed;
+
+    private DockerRuntime(final Builder builder, final DockerClient docker, final boolean ownsDocker,
+            final String baseImageId) {
+        this.docker = docker;
+        this.ownsDocker = ownsDocker;
+        this.shimClasspath = builder.shimClasspath != null ? builder.shimClasspath : ShimClasspath.ofRunningJvm();
+        final List<String> options = new ArrayList<>();
+        options.add("-Xmx" + builder.maxHeap);
+        options.addAll(builder.jvmOptions);
+        this.command = new ChaincodeCommand(builder.javaInImage, options,
+                shimClasspath.stream().map(Path::toString).toList());
+        this.channelSettings = builder.channelSettings;
+        this.stopGracePeriod = builder.stopGracePeriod;
+        this.removeImagesOnClose = builder.removeImagesOnClose;
+        this.images = new ChaincodeImages(docker, builder.baseImage, baseImageId);
+        this.channels = ChannelBaseDirectory.of(builder.channelBaseDir);
+        this.user = ownerOf(channels.path());
+        this.exitThread = Executors.newSingleThreadExecutor(runnable -> {
+            final Thread thread = new Thread(runnable, "chaincode-docker-exits");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.shutdownHook = new Thread(this::removeAll, "chaincode-docker-runtime-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** A builder with the defaults described on the class. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The Docker client a runtime creates when given none: {@code DOCKER_HOST}, else the local unix socket. */
+    static DockerClient defaultDockerClient() {
+        final DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        return DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .connectionTimeout(Duration.ofSeconds(5))
+                .build());
+    }
+
+    /** The directory under which channel directories are created. */
+    public Path channelBaseDir() {
+        return channels.path();
+    }
+
+    @Override
+    public RunningChaincode start(final LaunchSpec spec, final FrameHandler peerSideHandler) {
+        Objects.requireNonNull(spec, "spec");
+        final ObservedHandler handler = new ObservedHandler(peerSideHandler);
+        ensureOpen();
+        for (final Path jar : spec.packageJars()) {
+            if (!Files.isRegularFile(jar)) {
+                throw new ChaincodeStartException("cannot start chaincode " + spec.chaincodeId() + ": package jar "
+                        + jar + " does not exist");
+            }
+        }
+        final Path dir = channels.newChannelDirectory(spec.name(), spec.version());
+        final List<String> commandLine = command.forChaincode(spec, ChaincodeImages.jarsInImage(spec), dir.toString(),
+                null);
+        final String image = images.imageFor(spec);
+        final ChronicleChannelBuilder channelBuilder = ChronicleChannel.builder(dir).name(spec.chaincodeId());
+        channelSettings.accept(channelBuilder);
+        final ChronicleChannel channel;
+        try {
+            channel = channelBuilder.create(handler);
+        } catch (RuntimeException e) {
+            throw new ChaincodeStartException("cannot start chaincode " + spec.chaincodeId()
+                    + ": cannot create its channel at " + dir + ": " + e.getMessage(), e);
+        }
+        final String name = "fabric-embedded-" + ChaincodeImages.component(spec.name()) + "-"
+                + ChaincodeImages.component(spec.version()) + "-" + HexFormat.of().formatHex(randomBytes());
+        String containerId = null;
+        try {
+            final CreateContainerResponse created = docker.createContainerCmd(image)
+                    .withName(name)
+                    .withCmd(commandLine)
+                    .withEnv(environment(spec))
+                    .withUser(user)
+                    .withLabels(Map.of(CHAINCODE_LABEL, spec.chaincodeId(),
+                            PEER_LABEL, Long.toString(ProcessHandle.current().pid())))
+                    .withHostConfig(HostConfig.newHostConfig()
+                            .withNetworkMode("none")
+                            .withBinds(binds(dir)))
+                    .exec();
+            containerId = created.getId();
+            docker.startContainerCmd(containerId).exec();
+        } catch (DockerException | IllegalArgumentException e) {
+            channel.close();
+            if (containerId != null) {
+                removeQuietly(containerId);
+            }
+            throw new ChaincodeStartException("error starting container " + name + " for chaincode "
+                    + spec.chaincodeId() + ": " + e.getMessage(), e);
+        }
+        final ContainerChaincode chaincode = new ContainerChaincode(spec, docker, containerId, name, channel, handler,
+                stopGracePeriod);
+        LOG.info("chaincode {}: started container {} from {} (channel {})", spec.chaincodeId(), name, image, dir);
+        synchronized (lifecycle) {
+            if (!closed) {
+                running.add(chaincode);
+                chaincode.follow(exitThread, running::remove);
+                return chaincode;
+            }
+        }
+        chaincode.remove();
+        channel.close();
+        throw new IllegalStateException("the Docker runtime was closed while chaincode " + spec.chaincodeId()
+                + " was starting");
+    }
+
+    private List<String> environment(final LaunchSpec spec) {
+        final List<String> env = new ArrayList<>();
+        spec.env().forEach((k, v) -> env.add(k + "=" + v));
+        env.add("CORE_CHAINCODE_ID_NAME=" + spec.chaincodeId());
+        return env;
+    }
+
+    private List<Bind> binds(final Path channelDir) {
+        final List<Bind> binds = new ArrayList<>();
+        binds.add(new Bind(channelDir.toString(), new Volume(channelDir.toString()), AccessMode.rw));
+        for (final Path entry : shimClasspath) {
+            binds.add(new Bind(entry.toString(), new Volume(entry.toString()), AccessMode.ro));
+        }
+        return binds;
+    }
+
+    private byte[] randomBytes() {
+        final byte[] bytes = new byte[4];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private void ensureOpen() {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("the Docker runtime is closed");
+            }
+        }
+    }
+
+    /** The chaincodes started and not yet ended. */
+    public List<RunningChaincode> running() {
+        return List.copyOf(running);
+    }
+
+    /** The chaincode images this runtime built and has not removed. */
+    public Set<String> builtImages() {
+        return images.built();
+    }
+
+    @Override
+    public void close() {
+        final List<ContainerChaincode> all;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = List.copyOf(running);
+        }
+        all.forEach(c -> c.channel().close());
+        all.forEach(ContainerChaincode::stop);
+        if (removeImagesOnClose) {
+            images.removeBuilt();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to; it finds nothing left
+        }
+        exitThread.shutdown();
+        try {
+            if (!exitThread.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("the container exit thread did not finish within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ownsDocker) {
+            try {
+                docker.close();
+            } catch (IOException e) {
+                LOG.warn("closing the Docker client failed: {}", e.toString());
+            }
+        }
+        channels.close();
+    }
+
+    private void removeAll() {
+        for (final ContainerChaincode chaincode : running) {
+            LOG.warn("JVM shutting down: removing {}", chaincode);
+            chaincode.remove();
+        }
+    }
+
+    private void removeQuietly(final String containerId) {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).exec();
+        } catch (NotFoundException e) {
+            // never created
+        } catch (DockerException e) {
+            LOG.warn("could not remove container {}: {}", containerId, e.getMessage());
+        }
+    }
+
+    private static String ownerOf(final Path dir) {
+        try {
+            return Files.getAttribute(dir, "unix:uid") + ":" + Files.getAttribute(dir, "unix:gid");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the owner of " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Settings of a {@link DockerRuntime}; every one has a default. */
+    public static final class Builder {
+        private static final Pattern SIZE = Pattern.compile("[0-9]+[kKmMgG]?");
+
+        private DockerClient docker;
+        private String baseImage = DockerBaseImage.DEFAULT_NAME;
+        private String javaInImage = DockerBaseImage.JAVA;
+        private Path channelBaseDir;
+        private String maxHeap = "256m";
+        private List<String> jvmOptions = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+        private List<Path> shimClasspath;
+        private Duration stopGracePeriod = Duration.ofSeconds(5);
+        private Consumer<ChronicleChannelBuilder> channelSettings = b -> { };
+        private boolean removeImagesOnClose = true;
+
+        private Builder() {
+        }
+
+        /** The Docker client to use; it stays open when the runtime closes. Default: one for {@code DOCKER_HOST}. */
+        public Builder dockerClient(final DockerClient client) {
+            this.docker = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * The base image of chaincode images, with a Java 17+ runtime (default {@link DockerBaseImage#DEFAULT_NAME},
+         * built locally if missing; any other image must exist).
+         */
+        public Builder baseImage(final String image) {
+            this.baseImage = Objects.requireNonNull(image, "image");
+            return this;
+        }
+
+        /** The {@code java} executable inside the base image (default {@value DockerBaseImage#JAVA}). */
+        public Builder javaInImage(final String java) {
+            this.javaInImage = Objects.requireNonNull(java, "java");
+            return this;
+        }
+
+        /** As {@link ProcessRuntime.Builder#channelBaseDir}; it must be visible to the Docker daemon. */
+        public Builder channelBaseDir(final Path dir) {
+            this.channelBaseDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** Maximum heap of each chaincode JVM (default {@code 256m}). */
+        public Builder maxHeap(final String size) {
+            Objects.requireNonNull(size, "size");
+            if (!SIZE.matcher(size).matches()) {
+                throw new IllegalArgumentException("max heap must look like 256m or 1g, got '" + size + "'");
+            }
+            this.maxHeap = size;
+            return this;
+        }
+
+        /** JVM options after the Chronicle flags and the heap (default {@code -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}). */
+        public Builder jvmOptions(final List<String> options) {
+            this.jvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        /** The shim's class path entries, bind-mounted read-only (default: {@link ShimClasspath#ofRunningJvm()}). */
+        public Builder shimClasspath(final List<Path> entries) {
+            this.shimClasspath = List.copyOf(entries);
+            return this;
+        }
+
+        /** How long a stopped container gets after its channel closed, and again after SIGTERM (default 5 s). */
+        public Builder stopGracePeriod(final Duration period) {
+            Objects.requireNonNull(period, "period");
+            if (period.isNegative()) {
+                throw new IllegalArgumentException("stop grace period must not be negative, got " + period);
+            }
+            this.stopGracePeriod = period;
+            return this;
+        }
+
+        /** Adjusts each chaincode's channel before it is created (see {@link ProcessRuntime.Builder#channelSettings}). */
+        public Builder channelSettings(final Consumer<ChronicleChannelBuilder> settings) {
+            this.channelSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** Whether {@link DockerRuntime#close()} removes the chaincode images it built (default {@code true}). */
+        public Builder removeImagesOnClose(final boolean remove) {
+            this.removeImagesOnClose = remove;
+            return this;
+        }
+
+        /**
+         * Connects to the daemon and makes sure the base image exists (building the default one if needed).
+         *
+         * @throws IllegalStateException if no Docker daemon answers, or the base image is missing and cannot be built
+         */
+        public DockerRuntime build() {
+            final boolean owned = docker == null;
+            final DockerClient client = owned ? defaultDockerClient() : docker;
+            try {
+                try {
+                    client.pingCmd().exec();
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("no Docker daemon answers"
+                            + (owned ? " at " + DefaultDockerClientConfig.createDefaultConfigBuilder().build()
+                                    .getDockerHost() : "") + ": " + e.getMessage(), e);
+                }
+                if (baseImage.equals(DockerBaseImage.DEFAULT_NAME)) {
+                    DockerBaseImage.ensure(client, baseImage);
+                }
+                final String baseImageId;
+                try {
+                    baseImageId = client.inspectImageCmd(baseImage).exec().getId();
+                } catch (NotFoundException e) {
+                    throw new IllegalStateException("base image " + baseImage + " not found: build it first (see"
+                            + " DockerBaseImage) or choose another with DockerRuntime.Builder.baseImage", e);
+                }
+                return new DockerRuntime(this, client, owned, baseImageId);
+            } catch (RuntimeException e) {
+                if (owned) {
+                    try {
+                        client.close();
+                    } catch (IOException closing) {
+                        e.addSuppressed(closing);
+                    }
+                }
+                throw e;
+            }
+        }
+    }
+}
