@@ -107,6 +107,11 @@ final class Handler implements FrameHandler {
                 : ":" + registered.version());
     }
 
+    /** How many executions are waiting for this chaincode's answer. */
+    int executionsInProgress() {
+        return contexts.size();
+    }
+
     // ---- execute (caller's thread) ----
 
     /**

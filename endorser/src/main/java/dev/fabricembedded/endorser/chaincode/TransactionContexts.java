@@ -32,6 +32,11 @@ final class TransactionContexts {
         return contexts.get(key(channelId, txId));
     }
 
+    /** How many executions are in progress. */
+    int size() {
+        return contexts.size();
+    }
+
     /** Removes and closes a context once its execution is over. */
     void delete(final TransactionContext context) {
         contexts.remove(key(context.channelId(), context.txId()), context);

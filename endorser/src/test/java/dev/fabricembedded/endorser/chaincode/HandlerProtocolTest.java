@@ -497,6 +497,41 @@ class HandlerProtocolTest {
                 .hasMessage("chaincode support is closed");
     }
 
+    @Test
+    void keepalivesGoToReadyChaincodesAtTheConfiguredInterval() throws Exception {
+        final ScriptedRuntime ownRuntime = new ScriptedRuntime();
+        try (ChaincodeSupport own = ChaincodeSupport.builder().runtime(ownRuntime).keepalive(Duration.ofMillis(100))
+                .packages(new InstalledPackages().install("alive", "1.0", ExampleJars.bytes("kv"))).build()) {
+            final String txId = txId();
+            try (TxSimulator simulator = ledger.newTxSimulator(txId)) {
+                final CompletableFuture<ChaincodeResult> result = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return own.execute(context(CH, "alive", "1.0", txId).simulator(simulator).init(true).build(),
+                                input("init"));
+                    } catch (ChaincodeException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                final ScriptedChaincode cc = ownRuntime.nextStarted();
+                assertThat(cc.next().getType()).isEqualTo(Type.REGISTERED);
+                assertThat(cc.next().getType()).isEqualTo(Type.READY);
+                ChaincodeMessage init = null;
+                int keepalives = 0;
+                while (init == null || keepalives < 2) {
+                    final ChaincodeMessage message = cc.next();
+                    if (message.getType() == Type.KEEPALIVE) {
+                        keepalives++;
+                    } else {
+                        assertThat(message.getType()).isEqualTo(Type.INIT);
+                        init = message;
+                    }
+                }
+                cc.complete(init, 200, "alive");
+                assertThat(result.get(20, TimeUnit.SECONDS).response().getStatus()).isEqualTo(200);
+            }
+        }
+    }
+
     // ---- helpers ----
 
     /** A TRANSACTION in progress on a scripted chaincode (launched if needed), waiting for the test's answer. */
