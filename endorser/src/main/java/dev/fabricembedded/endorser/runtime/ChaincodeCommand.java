@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 
 /**
  * The command line of a chaincode JVM: {@code java <Chronicle flags> -Xmx.. <options> -cp <shim>:<package jars>
@@ -27,10 +28,33 @@ import java.util.jar.Manifest;
  */
 record ChaincodeCommand(String java, List<String> jvmOptions, List<String> shimClasspath) {
 
+    /** Default maximum heap of a chaincode JVM. */
+    static final String DEFAULT_MAX_HEAP = "256m";
+    /**
+     * Default JVM options after the heap: the serial collector (a chaincode is small, and the machine may have two
+     * cores for many JVMs) and exit on OutOfMemoryError (the peer then sees the process exit instead of a zombie).
+     */
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+
+    private static final Pattern HEAP_SIZE = Pattern.compile("[0-9]+[kKmMgG]?");
+
     ChaincodeCommand {
         Objects.requireNonNull(java, "java");
         jvmOptions = List.copyOf(jvmOptions);
         shimClasspath = List.copyOf(shimClasspath);
+    }
+
+    /**
+     * Checks a maximum heap size as given to a runtime builder.
+     *
+     * @throws IllegalArgumentException unless it looks like {@code 256m} or {@code 1g}
+     */
+    static String checkHeapSize(final String size) {
+        Objects.requireNonNull(size, "size");
+        if (!HEAP_SIZE.matcher(size).matches()) {
+            throw new IllegalArgumentException("max heap must look like 256m or 1g, got '" + size + "'");
+        }
+        return size;
     }
 
     /**

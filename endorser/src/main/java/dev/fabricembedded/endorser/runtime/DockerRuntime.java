@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * that message and removes the container. Stopping closes the channel, then {@code docker stop} (SIGTERM, SIGKILL
  * after the grace period), and removes the container. {@link #close()} stops every container, removes the images
  * it built (unless told to keep them) and closes the Docker client if it created it; a JVM shutdown hook removes
- * the containers if the peer exits without closing the runtime.
+ * the containers if the peer exits without closing the runtime; containers a crashed run left behind (their
+ * channel directory, a label, is gone from the configured base directory) are removed when the next runtime on
+ * that base directory is built.
  *
  * <p>Threads: docker-java's own threads follow each container's log and exit; one named daemon thread
  * ({@code chaincode-docker-exits}) releases exited containers.
@@ -76,6 +77,8 @@ public final class DockerRuntime implements ChaincodeRuntime {
     public static final String CHAINCODE_LABEL = "dev.fabricembedded.chaincode";
     /** Label on chaincode containers: the pid of the peer that started them. */
     public static final String PEER_LABEL = "dev.fabricembedded.peer.pid";
+    /** Label on chaincode containers: their channel directory on the host. */
+    public static final String CHANNEL_LABEL = "dev.fabricembedded.channel.dir";
 
     private final DockerClient docker;
     private final boolean ownsDocker;
@@ -111,6 +114,7 @@ public final class DockerRuntime implements ChaincodeRuntime {
         this.images = new ChaincodeImages(docker, builder.baseImage, baseImageId);
         this.channels = ChannelBaseDirectory.of(builder.channelBaseDir);
         this.user = ownerOf(channels.path());
+        removeStaleContainers();
         this.exitThread = Executors.newSingleThreadExecutor(runnable -> {
             final Thread thread = new Thread(runnable, "chaincode-docker-exits");
             thread.setDaemon(true);
@@ -174,7 +178,8 @@ public final class DockerRuntime implements ChaincodeRuntime {
                     .withEnv(environment(spec))
                     .withUser(user)
                     .withLabels(Map.of(CHAINCODE_LABEL, spec.chaincodeId(),
-                            PEER_LABEL, Long.toString(ProcessHandle.current().pid())))
+                            PEER_LABEL, Long.toString(ProcessHandle.current().pid()),
+                            CHANNEL_LABEL, dir.toString()))
                     .withHostConfig(HostConfig.newHostConfig()
                             .withNetworkMode("none")
                             .withBinds(binds(dir)))
@@ -290,6 +295,33 @@ public final class DockerRuntime implements ChaincodeRuntime {
         }
     }
 
+    /**
+     * Removes the containers a crashed earlier run of this peer left: those whose channel directory was under this
+     * runtime's base directory and is gone (the base directory's stale channel directories were just deleted).
+     * Containers of other peers, whose channel directories are elsewhere, are never touched.
+     */
+    private void removeStaleContainers() {
+        final List<com.github.dockerjava.api.model.Container> containers;
+        try {
+            containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(CHANNEL_LABEL)).exec();
+        } catch (DockerException e) {
+            LOG.warn("could not list chaincode containers: {}", e.getMessage());
+            return;
+        }
+        for (final com.github.dockerjava.api.model.Container container : containers) {
+            final String dir = container.getLabels() == null ? null : container.getLabels().get(CHANNEL_LABEL);
+            if (dir == null) {
+                continue;
+            }
+            final Path channelDir = Path.of(dir);
+            if (channels.path().equals(channelDir.getParent()) && !Files.exists(channelDir)) {
+                LOG.info("removing container {} left by a crashed run (channel directory {} is gone)",
+                        String.join(",", container.getNames()), channelDir);
+                removeQuietly(container.getId());
+            }
+        }
+    }
+
     private void removeQuietly(final String containerId) {
         try {
             docker.removeContainerCmd(containerId).withForce(true).exec();
@@ -310,14 +342,12 @@ public final class DockerRuntime implements ChaincodeRuntime {
 
     /** Settings of a {@link DockerRuntime}; every one has a default. */
     public static final class Builder {
-        private static final Pattern SIZE = Pattern.compile("[0-9]+[kKmMgG]?");
-
         private DockerClient docker;
         private String baseImage = DockerBaseImage.DEFAULT_NAME;
         private String javaInImage = DockerBaseImage.JAVA;
         private Path channelBaseDir;
-        private String maxHeap = "256m";
-        private List<String> jvmOptions = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+        private String maxHeap = ChaincodeCommand.DEFAULT_MAX_HEAP;
+        private List<String> jvmOptions = ChaincodeCommand.DEFAULT_JVM_OPTIONS;
         private List<Path> shimClasspath;
         private Duration stopGracePeriod = Duration.ofSeconds(5);
         private Consumer<ChronicleChannelBuilder> channelSettings = b -> { };
@@ -355,11 +385,7 @@ public final class DockerRuntime implements ChaincodeRuntime {
 
         /** Maximum heap of each chaincode JVM (default {@code 256m}). */
         public Builder maxHeap(final String size) {
-            Objects.requireNonNull(size, "size");
-            if (!SIZE.matcher(size).matches()) {
-                throw new IllegalArgumentException("max heap must look like 256m or 1g, got '" + size + "'");
-            }
-            this.maxHeap = size;
+            this.maxHeap = ChaincodeCommand.checkHeapSize(size);
             return this;
         }
 

@@ -203,12 +203,10 @@ public final class ProcessRuntime implements ChaincodeRuntime {
 
     /** Settings of a {@link ProcessRuntime}; every one has a default. */
     public static final class Builder {
-        private static final Pattern SIZE = Pattern.compile("[0-9]+[kKmMgG]?");
-
         private Path channelBaseDir;
         private Path javaHome = Path.of(System.getProperty("java.home"));
-        private String maxHeap = "256m";
-        private List<String> jvmOptions = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+        private String maxHeap = ChaincodeCommand.DEFAULT_MAX_HEAP;
+        private List<String> jvmOptions = ChaincodeCommand.DEFAULT_JVM_OPTIONS;
         private List<Path> shimClasspath;
         private Duration stopGracePeriod = Duration.ofSeconds(5);
         private Consumer<ChronicleChannelBuilder> channelSettings = b -> { };
@@ -233,11 +231,7 @@ public final class ProcessRuntime implements ChaincodeRuntime {
 
         /** Maximum heap of each chaincode JVM, as for {@code -Xmx} (default {@code 256m}). */
         public Builder maxHeap(final String size) {
-            Objects.requireNonNull(size, "size");
-            if (!SIZE.matcher(size).matches()) {
-                throw new IllegalArgumentException("max heap must look like 256m or 1g, got '" + size + "'");
-            }
-            this.maxHeap = size;
+            this.maxHeap = ChaincodeCommand.checkHeapSize(size);
             return this;
         }
 

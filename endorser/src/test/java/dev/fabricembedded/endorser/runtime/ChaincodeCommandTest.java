@@ -59,4 +59,11 @@ class ChaincodeCommandTest {
                 .hasMessage("cannot start chaincode mycc:1.0: none of its package jars " + List.of(first, second)
                         + " has a Chaincode-Class manifest attribute and no chaincode class was given");
     }
+
+    @Test
+    void heapSizesAreChecked() {
+        assertThat(ChaincodeCommand.checkHeapSize("512m")).isEqualTo("512m");
+        assertThatThrownBy(() -> ProcessRuntime.builder().maxHeap("lots"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("max heap must look like 256m or 1g, got 'lots'");
+    }
 }

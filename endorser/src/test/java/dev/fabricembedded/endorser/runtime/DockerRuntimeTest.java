@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ class DockerRuntimeTest {
     private static final long WAIT = 30;
 
     private static DockerClient docker;
+    private static String noDaemon;
 
     @TempDir
     Path base;
@@ -45,9 +47,14 @@ class DockerRuntimeTest {
             docker = client;
         } catch (RuntimeException e) {
             close(client);
-            Assumptions.abort("no Docker daemon answers (" + e.getMessage() + "): DockerRuntime tests skipped;"
-                    + " start dockerd (see .ci/run) to run them");
+            noDaemon = "no Docker daemon answers (" + e.getMessage() + "): DockerRuntime test skipped; start dockerd"
+                    + " (see .ci/run) to run it";
         }
+    }
+
+    @BeforeEach
+    void requireDaemon() {
+        Assumptions.assumeTrue(docker != null, noDaemon);
     }
 
     @AfterAll
@@ -67,6 +74,9 @@ class DockerRuntimeTest {
 
     @AfterEach
     void nothingLeft() {
+        if (docker == null) {
+            return;
+        }
         assertThat(chaincodeContainers()).as("chaincode containers left behind").isEmpty();
         Leaks.assertNothingLeft();
     }
@@ -124,6 +134,35 @@ class DockerRuntimeTest {
             assertThatThrownBy(() -> docker.inspectImageCmd(image).exec()).isInstanceOf(NotFoundException.class);
         }
         assertThat(DockerBaseImage.exists(docker, DockerBaseImage.DEFAULT_NAME)).as("the cached base image").isTrue();
+    }
+
+    @Test
+    void containersLeftByACrashedRunOnTheSameBaseDirectoryAreRemoved() throws Exception {
+        final Path channels = base.resolve("channels");
+        final Path other = base.resolve("elsewhere");
+        try (DockerRuntime first = runtime()) {
+            assertThat(first.running()).isEmpty();
+        }
+        final String stale = createIdle(channels.resolve("mycc-1.0-0badc0de"));
+        final String foreign = createIdle(other.resolve("mycc-1.0-0badc0de"));
+        try {
+            try (DockerRuntime runtime = runtime()) {
+                assertThat(runtime.channelBaseDir()).isEqualTo(channels);
+                assertThatThrownBy(() -> docker.inspectContainerCmd(stale).exec()).isInstanceOf(NotFoundException.class);
+                assertThat(docker.inspectContainerCmd(foreign).exec().getId()).isEqualTo(foreign);
+            }
+        } finally {
+            docker.removeContainerCmd(foreign).withForce(true).exec();
+        }
+    }
+
+    /** A container that is never started, labelled as a chaincode container of a peer whose channel was there. */
+    private static String createIdle(final Path channelDir) {
+        return docker.createContainerCmd(DockerBaseImage.DEFAULT_NAME)
+                .withCmd(DockerBaseImage.JAVA, "-version")
+                .withLabels(java.util.Map.of(DockerRuntime.CHANNEL_LABEL, channelDir.toString(),
+                        DockerRuntime.PEER_LABEL, Long.toString(ProcessHandle.current().pid())))
+                .exec().getId();
     }
 
     @Test

@@ -73,6 +73,25 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void theExamplesExample02PackageTransfersValue() throws Exception {
+        final Path jar = TestPackages.examplesExample02Jar(base);
+        final ReadyPeer peer = new ReadyPeer();
+        try (ProcessRuntime runtime = runtime()) {
+            final RunningChaincode cc = runtime.start(LaunchSpec.builder("example02", "1.0").packageJar(jar).build(),
+                    peer);
+            assertThat(peer.awaitReady(cc.channel(), START.toSeconds())).isEqualTo("example02:1.0");
+
+            assertThat(peer.execute(Type.INIT, "tx1", "init", "a", "100", "b", "200").get(WAIT, TimeUnit.SECONDS)
+                    .getType()).isEqualTo(Type.COMPLETED);
+            assertThat(peer.execute(Type.TRANSACTION, "tx2", "invoke", "a", "b", "10").get(WAIT, TimeUnit.SECONDS)
+                    .getType()).isEqualTo(Type.COMPLETED);
+            assertThat(payload(peer.execute(Type.TRANSACTION, "tx3", "query", "a").get(WAIT, TimeUnit.SECONDS)))
+                    .isEqualTo("90");
+            assertThat(peer.peer().get("b")).isEqualTo("210");
+        }
+    }
+
+    @Test
     void stopClosesTheChannelReapsTheProcessKillsItsDescendantsAndDeletesTheChannelDirectory() throws Exception {
         final Path jar = TestPackages.example02Jar(base);
         final ReadyPeer peer = new ReadyPeer();

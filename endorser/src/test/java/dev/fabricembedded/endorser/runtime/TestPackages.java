@@ -60,6 +60,46 @@ final class TestPackages {
         }
     }
 
+    /**
+     * The examples module's example02 package jar (classifier {@code example02}, manifest {@code Chaincode-Class}).
+     * When the build resolved it to the examples' class directory instead of the packaged jar, the same jar is
+     * made from there in {@code dir}.
+     */
+    static Path examplesExample02Jar(final Path dir) throws IOException {
+        final Class<?> example02;
+        try {
+            example02 = Class.forName("dev.fabricembedded.examples.Example02Chaincode");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the examples' example02 jar is not on the test class path", e);
+        }
+        final Path location;
+        try {
+            location = Path.of(example02.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (Files.isRegularFile(location)) {
+            return location;
+        }
+        final Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Chaincode-Class", example02.getName());
+        final Path jar = dir.resolve("example02-from-classes.jar");
+        final Path packageDir = location.resolve(example02.getPackageName().replace('.', '/'));
+        Files.createDirectories(dir);
+        try (OutputStream out = Files.newOutputStream(jar);
+             JarOutputStream stream = new JarOutputStream(out, manifest);
+             Stream<Path> files = Files.list(packageDir)) {
+            for (final Path classFile : files.filter(p -> p.getFileName().toString().startsWith("Example02Chaincode"))
+                    .sorted().toList()) {
+                stream.putNextEntry(new JarEntry(location.relativize(classFile).toString().replace('\\', '/')));
+                stream.write(Files.readAllBytes(classFile));
+                stream.closeEntry();
+            }
+        }
+        return jar;
+    }
+
     /** A spec for the test chaincode packaged at {@code jar}. */
     static LaunchSpec example02(final String name, final String version, final Path jar) {
         return LaunchSpec.builder(name, version).packageJars(List.of(jar)).build();
