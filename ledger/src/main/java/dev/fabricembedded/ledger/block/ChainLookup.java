@@ -58,12 +58,8 @@ final class ChainLookup implements AutoCloseable {
             if (txId.isEmpty() || !seen.add(txId)) {
                 continue;
             }
-            final byte[] key = txKey(txId);
-            final byte[] existing = map.get(key);
-            if (existing != null && ByteBuffer.wrap(existing).getLong() != number) {
-                continue; // first committed in an earlier block: not re-indexed
-            }
-            map.put(key, ByteBuffer.allocate(TX_VALUE_SIZE).putLong(number).putInt(i)
+            // an id first committed earlier is not re-indexed; one re-indexed after a crash is written the same
+            map.putIfAbsent(txKey(txId), ByteBuffer.allocate(TX_VALUE_SIZE).putLong(number).putInt(i)
                     .put((byte) flags.flag(i)).array());
         }
         map.put(hashKey(headerHash), ByteBuffer.allocate(8).putLong(number).array());

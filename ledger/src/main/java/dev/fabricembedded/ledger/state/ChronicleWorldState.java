@@ -4,6 +4,8 @@ import dev.fabricembedded.ledger.BlockRejectedException;
 import dev.fabricembedded.ledger.LedgerException;
 import dev.fabricembedded.ledger.storage.MapSizing;
 import dev.fabricembedded.ledger.storage.PersistedMap;
+import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapAbsentEntry;
@@ -103,14 +105,56 @@ public final class ChronicleWorldState implements WorldState {
 
     @Override
     public byte[] value(final String namespace, final String key) {
-        final byte[] stored = map.get(StateKey.encode(namespace, key));
-        return stored == null ? null : StoredValue.value(stored);
+        // read the value straight out of the mapped entry: one copy, no intermediate array
+        try (ExternalMapQueryContext<byte[], byte[], ?> context = map.queryContext(StateKey.encode(namespace, key))) {
+            context.readLock().lock();
+            final MapEntry<byte[], byte[]> entry = context.entry();
+            if (entry == null) {
+                return null;
+            }
+            final Data<byte[]> stored = entry.value();
+            final RandomDataInput in = stored.bytes();
+            final long offset = stored.offset();
+            final byte[] value = new byte[in.readInt(offset + 12)];
+            in.read(offset + StoredValue.HEADER_SIZE, value, 0, value.length);
+            return value;
+        }
     }
 
     @Override
     public Height version(final StateKey key) {
-        final byte[] stored = map.get(key.bytes());
-        return stored == null ? null : StoredValue.version(stored);
+        try (ExternalMapQueryContext<byte[], byte[], ?> context = map.queryContext(key.bytes())) {
+            context.readLock().lock();
+            final MapEntry<byte[], byte[]> entry = context.entry();
+            if (entry == null) {
+                return null;
+            }
+            final Data<byte[]> stored = entry.value();
+            final RandomDataInput in = stored.bytes();
+            final long offset = stored.offset();
+            return new Height(in.readLong(offset), in.readInt(offset + 8) & 0xFFFFFFFFL);
+        }
+    }
+
+    @Override
+    public VersionedMetadata versionedMetadata(final StateKey key) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> context = map.queryContext(key.bytes())) {
+            context.readLock().lock();
+            final MapEntry<byte[], byte[]> entry = context.entry();
+            if (entry == null) {
+                return null;
+            }
+            final Data<byte[]> stored = entry.value();
+            final RandomDataInput in = stored.bytes();
+            final long offset = stored.offset();
+            final int metadataStart = StoredValue.HEADER_SIZE + in.readInt(offset + 12);
+            final byte[] metadata = new byte[(int) stored.size() - metadataStart];
+            if (metadata.length > 0) {
+                in.read(offset + metadataStart, metadata, 0, metadata.length);
+            }
+            return new VersionedMetadata(new Height(in.readLong(offset), in.readInt(offset + 8) & 0xFFFFFFFFL),
+                    metadata);
+        }
     }
 
     @Override
@@ -178,6 +222,20 @@ public final class ChronicleWorldState implements WorldState {
 
     @Override
     public void checkCapacity(final UpdateBatch batch, final long blockNumber) {
+        // fast path: even if every put were a new key and no delete freed anything, the block fits
+        long worstEntries = 0;
+        long worstBytes = 0;
+        for (Map.Entry<StateKey, UpdateBatch.Write> change : batch.writes().entrySet()) {
+            final UpdateBatch.Write write = change.getValue();
+            if (!write.isDelete()) {
+                worstEntries++;
+                worstBytes += change.getKey().bytes().length + StoredValue.HEADER_SIZE + write.value().length
+                        + (write.metadata() == null ? 0 : write.metadata().length);
+            }
+        }
+        if (entries + worstEntries <= sizing.entries() && bytes + worstBytes <= sizing.byteCapacity()) {
+            return;
+        }
         long entryDelta = 0;
         long byteDelta = 0;
         for (Map.Entry<StateKey, UpdateBatch.Write> change : batch.writes().entrySet()) {

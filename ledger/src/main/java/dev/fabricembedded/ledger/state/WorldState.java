@@ -25,6 +25,9 @@ public interface WorldState extends AutoCloseable {
     /** Only the version, for MVCC checks. Null if absent. */
     Height version(StateKey key);
 
+    /** The version and metadata without the value. Null if absent. */
+    VersionedMetadata versionedMetadata(StateKey key);
+
     /**
      * Committed entries of {@code namespace} with keys in [{@code startKey}, {@code endKey}) in UTF-8 byte order;
      * {@code endKey} "" means to the end of the namespace (Fabric's range semantics). An end below the start

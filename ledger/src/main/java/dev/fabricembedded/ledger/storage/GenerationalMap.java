@@ -37,6 +37,8 @@ public final class GenerationalMap implements AutoCloseable {
     private final String prefix;
     private final MapSizing baseSizing;
     private volatile PersistedMap[] generations;
+    /** Entries of the newest generation, counted by the writer (Chronicle's own count walks every segment). */
+    private long newestSize;
 
     private GenerationalMap(final Path directory, final String prefix, final MapSizing baseSizing,
                             final PersistedMap[] generations) {
@@ -44,6 +46,7 @@ public final class GenerationalMap implements AutoCloseable {
         this.prefix = prefix;
         this.baseSizing = baseSizing;
         this.generations = generations;
+        this.newestSize = generations[generations.length - 1].map().longSize();
     }
 
     /**
@@ -124,10 +127,35 @@ public final class GenerationalMap implements AutoCloseable {
     /** Writes {@code key} into the newest generation, starting a new one first if the newest is full. */
     public void put(final byte[] key, final byte[] value) {
         PersistedMap newest = newest();
-        if (newest.map().longSize() >= newest.sizing().entries() && !newest.map().containsKey(key)) {
+        if (newestSize >= newest.sizing().entries() && !newest.map().containsKey(key)) {
             newest = addGeneration();
         }
-        newest.map().put(key, value);
+        if (newest.map().put(key, value) == null) {
+            newestSize++;
+        }
+    }
+
+    /**
+     * Writes {@code key} into the newest generation unless some generation holds it already (one lookup per
+     * older generation, then a single insert-if-absent in the newest).
+     */
+    public void putIfAbsent(final byte[] key, final byte[] value) {
+        final PersistedMap[] current = generations;
+        for (int g = current.length - 2; g >= 0; g--) {
+            if (current[g].map().containsKey(key)) {
+                return;
+            }
+        }
+        PersistedMap newest = current[current.length - 1];
+        if (newestSize >= newest.sizing().entries()) {
+            if (newest.map().containsKey(key)) {
+                return;
+            }
+            newest = addGeneration();
+        }
+        if (newest.map().putIfAbsent(key, value) == null) {
+            newestSize++;
+        }
     }
 
     /** Reads a bookkeeping entry (key starting with byte 0) from the first generation. */
@@ -140,7 +168,9 @@ public final class GenerationalMap implements AutoCloseable {
         if (key.length == 0 || key[0] != 0) {
             throw new IllegalArgumentException("bookkeeping keys must start with byte 0");
         }
-        generations[0].map().put(key, value);
+        if (generations[0].map().put(key, value) == null && generations.length == 1) {
+            newestSize++;
+        }
     }
 
     /** Number of generations (1 until the first one fills up). */
@@ -177,6 +207,7 @@ public final class GenerationalMap implements AutoCloseable {
         System.arraycopy(current, 0, next, 0, generation);
         next[generation] = added;
         generations = next;
+        newestSize = added.map().longSize();
         return added;
     }
 

@@ -6,6 +6,7 @@ import dev.fabricembedded.ledger.state.StateKey;
 import dev.fabricembedded.ledger.state.StateLimits;
 import dev.fabricembedded.ledger.state.StateMetadata;
 import dev.fabricembedded.ledger.state.UpdateBatch;
+import dev.fabricembedded.ledger.state.VersionedMetadata;
 import dev.fabricembedded.ledger.state.VersionedValue;
 import dev.fabricembedded.ledger.state.WorldState;
 import dev.fabricembedded.ledger.txmgr.RangeQueryResultsHelper;
@@ -18,6 +19,7 @@ import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.RangeQueryInfo;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +73,7 @@ public final class MvccValidator {
         final UpdateBatch batch = new UpdateBatch();
         final List<KeyWrite> keyWrites = new ArrayList<>();
         final Set<String> blockTxIds = new HashSet<>();
+        final Committed committed = new Committed();
         for (ParsedTransaction tx : transactions) {
             final int i = tx.index();
             final int initial = i < initialFlags.length ? initialFlags[i] & 0xFF : TxValidationCode.NOT_VALIDATED_VALUE;
@@ -81,7 +84,7 @@ public final class MvccValidator {
             } else if (initial != TxValidationCode.VALID_VALUE && initial != TxValidationCode.NOT_VALIDATED_VALUE) {
                 code = null; // already invalid: keep its code
             } else {
-                code = check(tx, batch, blockTxIds, txIdIndexed);
+                code = check(tx, batch, committed, blockTxIds, txIdIndexed);
             }
             if (code == null) {
                 flags[i] = (byte) initial;
@@ -89,14 +92,33 @@ public final class MvccValidator {
             }
             flags[i] = (byte) code.getNumber();
             if (code == TxValidationCode.VALID && tx.isEndorserTransaction()) {
-                apply(tx, new Height(blockNumber, i), batch, keyWrites);
+                apply(tx, new Height(blockNumber, i), batch, committed, keyWrites);
             }
         }
         return new BlockValidation(flags, batch, keyWrites);
     }
 
-    private TxValidationCode check(final ParsedTransaction tx, final UpdateBatch batch, final Set<String> blockTxIds,
-                                   final Predicate<String> txIdIndexed) {
+    /**
+     * Committed versions and metadata looked up during one block's validation; the committed state cannot change
+     * while the block is validated, and a key is typically read and then written, so each is looked up once.
+     */
+    private final class Committed {
+        private static final VersionedMetadata ABSENT = new VersionedMetadata(null, null);
+        private final Map<StateKey, VersionedMetadata> entries = new HashMap<>();
+
+        VersionedMetadata get(final StateKey key) {
+            VersionedMetadata entry = entries.get(key);
+            if (entry == null) {
+                final VersionedMetadata found = state.versionedMetadata(key);
+                entry = found == null ? ABSENT : found;
+                entries.put(key, entry);
+            }
+            return entry;
+        }
+    }
+
+    private TxValidationCode check(final ParsedTransaction tx, final UpdateBatch batch, final Committed committed,
+                                   final Set<String> blockTxIds, final Predicate<String> txIdIndexed) {
         if (tx.parseFailure() != null) {
             return tx.parseFailure();
         }
@@ -116,7 +138,7 @@ public final class MvccValidator {
         }
         for (NamespaceRwSet ns : tx.rwsets()) {
             for (KVRead read : ns.rwset().getReadsList()) {
-                if (!readValid(ns.namespace(), read, batch)) {
+                if (!readValid(ns.namespace(), read, batch, committed)) {
                     return TxValidationCode.MVCC_READ_CONFLICT;
                 }
             }
@@ -148,14 +170,15 @@ public final class MvccValidator {
         return true;
     }
 
-    private boolean readValid(final String namespace, final KVRead read, final UpdateBatch batch) {
+    private boolean readValid(final String namespace, final KVRead read, final UpdateBatch batch,
+                              final Committed committed) {
         final StateKey key = StateKey.of(namespace, read.getKey());
         if (batch.contains(key)) {
             return false;
         }
-        final Height committed = state.version(key);
+        final Height version = committed.get(key).version();
         final Height expected = Height.fromProto(read.hasVersion(), read.getVersion());
-        return committed == null ? expected == null : committed.equals(expected);
+        return version == null ? expected == null : version.equals(expected);
     }
 
     private boolean rangeValid(final String namespace, final RangeQueryInfo info, final UpdateBatch batch) {
@@ -184,7 +207,7 @@ public final class MvccValidator {
 
     /** Adds a valid transaction's writes to the batch (Fabric's {@code prepareTxOps} merge rules). */
     private void apply(final ParsedTransaction tx, final Height version, final UpdateBatch batch,
-                       final List<KeyWrite> keyWrites) {
+                       final Committed committed, final List<KeyWrite> keyWrites) {
         for (NamespaceRwSet ns : tx.rwsets()) {
             final Map<String, KVWrite> writes = new LinkedHashMap<>();
             for (KVWrite write : ns.rwset().getWritesList()) {
@@ -202,7 +225,7 @@ public final class MvccValidator {
                     batch.delete(key, version);
                 } else {
                     final byte[] metadata = metadataWrite != null
-                            ? StateMetadata.serialize(metadataWrite.getEntriesList()) : latestMetadata(key, batch);
+                            ? StateMetadata.serialize(metadataWrite.getEntriesList()) : latestMetadata(key, batch, committed);
                     batch.put(key, write.getValue().toByteArray(), metadata, version);
                 }
             }
@@ -216,13 +239,12 @@ public final class MvccValidator {
         }
     }
 
-    private byte[] latestMetadata(final StateKey key, final UpdateBatch batch) {
+    private static byte[] latestMetadata(final StateKey key, final UpdateBatch batch, final Committed committed) {
         final UpdateBatch.Write pending = batch.get(key);
         if (pending != null) {
             return pending.isDelete() ? null : pending.metadata();
         }
-        final VersionedValue committed = state.get(key);
-        return committed == null ? null : committed.metadata();
+        return committed.get(key).metadata();
     }
 
     private byte[] latestValue(final StateKey key, final UpdateBatch batch) {

@@ -29,11 +29,15 @@ class StorageTest {
             }
             map.put(key(5), new byte[]{42});
             map.putMeta(new byte[]{0, 'S'}, new byte[]{7});
+            map.putIfAbsent(key(7), new byte[]{99});
+            map.putIfAbsent(key(2000), new byte[]{100});
 
             assertThat(map.generationCount()).isGreaterThanOrEqualTo(3);
             assertThat(map.get(key(999))).containsExactly((byte) 999);
             assertThat(map.get(key(5))).containsExactly(42);
             assertThat(map.get(key(5000))).isNull();
+            assertThat(map.get(key(7))).as("kept from an older generation").containsExactly(7);
+            assertThat(map.get(key(2000))).containsExactly(100);
             assertThatThrownBy(() -> map.putMeta(key(1), new byte[1])).isInstanceOf(IllegalArgumentException.class);
         }
         try (GenerationalMap map = GenerationalMap.open(dir, "test", sizing, true)) {

@@ -1,0 +1,113 @@
+package dev.fabricembedded.jmh.ledger;
+
+import dev.fabricembedded.ledger.ChannelLedger;
+import dev.fabricembedded.ledger.state.StateKey;
+import dev.fabricembedded.ledger.testing.Chain;
+import dev.fabricembedded.ledger.txmgr.QueryExecutor;
+import net.openhft.chronicle.map.ChronicleMap;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * GetState of a random key out of 1 M through the ledger API ({@code QueryExecutor.getState}: checks, key
+ * encoding, Chronicle Map lookup, value copy) against two baselines in the same run: {@code ConcurrentHashMap.get}
+ * on the same keys and values (the probe keys are other String instances than the stored ones, as keys arriving
+ * from a chaincode message would be, so the map compares contents too), and a bare persisted Chronicle Map of the
+ * same sizing and entries read with pre-encoded keys (the floor under the ledger's own work). Goal: the ledger
+ * within 2x of the ConcurrentHashMap.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g",
+        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+        "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+        "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+        "--add-opens=java.base/java.util=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
+        "-Dchronicle.announcer.disable=true", "-Dchronicle.disk.monitor.disable=true"})
+public class GetStateBenchmark {
+    @Param("1000000")
+    int keys;
+
+    private Path directory;
+    private ChannelLedger ledger;
+    private QueryExecutor query;
+    private ConcurrentHashMap<String, byte[]> map;
+    private ChronicleMap<byte[], byte[]> bareChronicle;
+    private byte[][] encodedKeys;
+    private String[] probes;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        directory = Files.createTempDirectory("jmh-getstate");
+        ledger = ChannelLedger.builder(directory, "bench").stateEntries(keys * 12L / 10).averageKeySize(20)
+                .averageValueSize(100).historyEnabled(false).txIndexEntries(10_000).open();
+        final Workload workload = new Workload(keys);
+        final Chain chain = new Chain();
+        for (int from = 0; from < keys; from += 20_000) {
+            ledger.commit(chain.next(List.of(workload.load(chain.nextNumber(), from, 20_000))));
+        }
+        map = new ConcurrentHashMap<>(keys * 2);
+        bareChronicle = ChronicleMap.of(byte[].class, byte[].class).entries(keys * 12L / 10).averageKeySize(20)
+                .averageValueSize(116).createPersistedTo(directory.resolve("bare.cm").toFile());
+        probes = new String[keys];
+        encodedKeys = new byte[keys][];
+        try (QueryExecutor loader = ledger.newQueryExecutor()) {
+            for (int i = 0; i < keys; i++) {
+                final String key = Workload.key(i);
+                final byte[] value = loader.getState(Workload.NAMESPACE, key);
+                map.put(key, value);
+                probes[i] = new String(key.toCharArray());
+                encodedKeys[i] = StateKey.encode(Workload.NAMESPACE, key);
+                // the same entry size as the ledger stores: a 16-byte version header before the value
+                bareChronicle.put(encodedKeys[i], java.util.Arrays.copyOf(value, value.length + 16));
+            }
+        }
+        query = ledger.newQueryExecutor();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        query.done();
+        ledger.close();
+        bareChronicle.close();
+        Workload.deleteRecursively(directory);
+    }
+
+    @Benchmark
+    public byte[] ledgerGetState() {
+        return query.getState(Workload.NAMESPACE, probes[ThreadLocalRandom.current().nextInt(keys)]);
+    }
+
+    @Benchmark
+    public byte[] bareChronicleMapGet() {
+        return bareChronicle.get(encodedKeys[ThreadLocalRandom.current().nextInt(keys)]);
+    }
+
+    @Benchmark
+    public byte[] concurrentHashMapGet() {
+        return map.get(probes[ThreadLocalRandom.current().nextInt(keys)]);
+    }
+}
