@@ -5,7 +5,6 @@ import dev.fabricembedded.msp.Msp;
 import dev.fabricembedded.msp.MspManager;
 import dev.fabricembedded.msp.SigningIdentity;
 import dev.fabricembedded.msp.crypto.VerificationResult;
-import dev.fabricembedded.msp.devca.NodeRole;
 import dev.fabricembedded.msp.devca.Organization;
 import dev.fabricembedded.msp.folder.LocalMsp;
 import dev.fabricembedded.msp.folder.MspFolder;

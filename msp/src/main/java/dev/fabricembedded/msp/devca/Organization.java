@@ -137,16 +137,17 @@ public final class Organization {
      * Writes the organisation in cryptogen's layout under {@code directory} (which must not exist or be empty):
      * {@code ca/}, the verifying {@code msp/}, and one MSP folder per identity under
      * {@code peers/peer0.<domain>/msp}, {@code orderers/orderer.<domain>/msp}, {@code users/Admin@<domain>/msp}
-     * and {@code users/User1@<domain>/msp}. Each folder is written to a temporary sibling and moved into place, so
-     * a failure leaves no partial folder.
+     * and {@code users/User1@<domain>/msp}. The tree is written to a temporary sibling and moved into place, so a
+     * failure leaves nothing behind.
      */
     public void writeTo(Path directory) {
-        MspFolder.writeCa(directory.resolve("ca"), ca.certificatePem(), ca.keyPair(), "ca." + domain);
-        MspFolder.write(directory.resolve("msp"), mspConfig, null);
-        MspFolder.write(directory.resolve("peers").resolve("peer0." + domain).resolve("msp"), mspConfig, peer);
-        MspFolder.write(directory.resolve("orderers").resolve("orderer." + domain).resolve("msp"), mspConfig, orderer);
-        MspFolder.write(directory.resolve("users").resolve("Admin@" + domain).resolve("msp"), mspConfig, admin);
-        MspFolder.write(directory.resolve("users").resolve("User1@" + domain).resolve("msp"), mspConfig, client);
+        MspFolder.writeAtomically(directory, root -> {
+            MspFolder.writeCa(root.resolve("ca"), ca.certificatePem(), ca.keyPair(), "ca." + domain);
+            MspFolder.write(root.resolve("msp"), mspConfig, null);
+            for (NodeRole role : NodeRole.values()) {
+                MspFolder.write(mspFolder(root, role), mspConfig, enrollment(role));
+            }
+        });
     }
 
     /** Path of a role's MSP folder inside a directory written by {@link #writeTo(Path)}. */

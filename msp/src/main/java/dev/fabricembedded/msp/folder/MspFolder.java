@@ -250,12 +250,21 @@ public final class MspFolder {
         return name.replaceAll("[^A-Za-z0-9@._-]", "_");
     }
 
+    /** Fills a directory that {@link #writeAtomically} moves into place afterwards. */
     @FunctionalInterface
-    private interface Writer {
+    public interface DirectoryWriter {
+        /** Writes the contents into {@code temporaryDirectory} (which exists and is empty). */
         void write(Path temporaryDirectory) throws IOException;
     }
 
-    private static void writeAtomically(Path directory, Writer writer) {
+    /**
+     * Creates {@code directory} with the given contents all at once: the writer fills a temporary sibling that is
+     * then moved into place, and removed if anything fails. The target must not exist or be an empty directory.
+     *
+     * @throws IllegalArgumentException when the target exists and is not an empty directory
+     * @throws UncheckedIOException     when writing fails (nothing is left behind)
+     */
+    public static void writeAtomically(Path directory, DirectoryWriter writer) {
         Path target = directory.toAbsolutePath().normalize();
         try {
             if (Files.exists(target)) {

@@ -205,6 +205,17 @@ class MspFolderTest {
     }
 
     @Test
+    void anOrganisationIsWrittenAllAtOnceOrNotAtAll() throws IOException {
+        Path orgDir = temp.resolve("org");
+        ORG.writeTo(orgDir);
+        assertThatThrownBy(() -> ORG.writeTo(orgDir)).hasMessageContaining("already exists and is not an empty "
+                + "directory");
+        try (Stream<Path> entries = Files.list(temp)) {
+            assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("org");
+        }
+    }
+
+    @Test
     void keysAreReadFromSec1PemToo() throws IOException {
         Path orgDir = temp.resolve("org");
         ORG.writeTo(orgDir);
