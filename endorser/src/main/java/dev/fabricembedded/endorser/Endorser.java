@@ -312,7 +312,7 @@ public final class Endorser implements AutoCloseable {
         final String version;
         if (!systemChaincodes.isSysCC(chaincodeName)) {
             try {
-                definition = lifecycle.definition(chaincodeName, simulator);
+                definition = definition(chaincodeName, simulator);
             } catch (ChaincodeException e) {
                 throw new ChaincodeException("make sure the chaincode " + chaincodeName
                         + " has been successfully instantiated and try again: " + e.getMessage(), e);
@@ -333,9 +333,12 @@ public final class Endorser implements AutoCloseable {
 
         ByteString results = ByteString.EMPTY;
         if (simulator != null) {
-            // collected once, then the simulator's shared lock is released before endorsing
-            results = simulator.getTxSimulationResults().toByteString();
-            simulator.done();
+            // collected once, then the simulator's shared lock is released before endorsing. The chaincode
+            // handler used the simulator on its event-loop thread under the simulator's monitor: take it too.
+            synchronized (simulator) {
+                results = simulator.getTxSimulationResults().toByteString();
+                simulator.done();
+            }
         }
         return new Simulation(definition, result.response(), results, result.event());
     }
@@ -362,6 +365,17 @@ public final class Endorser implements AutoCloseable {
                         .setMessage(message.substring(TRANSACTION_FAILURE.length())).build(), null);
             }
             throw e;
+        }
+    }
+
+    /** The definition read through the proposal's simulator (null without a channel), under its monitor. */
+    private ChaincodeData definition(final String chaincodeName, final TxSimulator simulator)
+            throws ChaincodeException {
+        if (simulator == null) {
+            return lifecycle.definition(chaincodeName, null);
+        }
+        synchronized (simulator) {
+            return lifecycle.definition(chaincodeName, simulator);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.fabricembedded.msp.devca.Organization;
 import dev.fabricembedded.msp.policy.SignaturePolicies;
 import dev.fabricembedded.scc.ccprovider.ChaincodeData;
 import dev.fabricembedded.scc.ccprovider.ChaincodePackage;
+import org.hyperledger.fabric.protos.common.BlockchainInfo;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
@@ -232,9 +233,17 @@ class SeedFlowTest {
 
     @Test
     @Order(7)
-    void closingThePeerLeavesNoChaincodeProcessOrQueueDirectory() throws Exception {
+    void systemChaincodeQueriesAnswerAndClosingThePeerLeavesNothingBehind() throws Exception {
         final Endorsed lscc = peer.invoke("lscc", "getid", TestPeer.CHANNEL, "mycc");
         assertThat(lscc.status()).as(lscc.message()).isEqualTo(200);
+        assertThat(lscc.response().getResponse().getPayload().toStringUtf8()).isEqualTo("mycc");
+        // qscc runs without a simulator: an endorsed answer with no read-write set
+        final Endorsed info = peer.invoke("qscc", "GetChainInfo", TestPeer.CHANNEL);
+        assertThat(info.status()).as(info.message()).isEqualTo(200);
+        assertThat(BlockchainInfo.parseFrom(info.response().getResponse().getPayload()).getHeight())
+                .isEqualTo(peer.ledger.height());
+        assertThat(action(info.response()).getResults()).isEmpty();
+        assertThat(info.response().hasEndorsement()).isTrue();
         peer.close();
         peer = null;
         LeftBehind.assertNoChildProcess();
