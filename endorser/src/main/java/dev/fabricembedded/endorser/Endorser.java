@@ -10,6 +10,8 @@ import dev.fabricembedded.endorser.chaincode.ChaincodeContext;
 import dev.fabricembedded.endorser.chaincode.ChaincodeException;
 import dev.fabricembedded.endorser.chaincode.ChaincodeResult;
 import dev.fabricembedded.endorser.chaincode.ChaincodeSupport;
+import dev.fabricembedded.endorser.chaincode.Lifecycle;
+import dev.fabricembedded.endorser.chaincode.LsccLifecycle;
 import dev.fabricembedded.endorser.chaincode.SystemChaincode;
 import dev.fabricembedded.endorser.chaincode.SystemChaincodes;
 import dev.fabricembedded.endorser.proposal.ProposalValidation;
@@ -116,11 +118,12 @@ public final class Endorser implements AutoCloseable {
     private final EndorserChannels channels;
     private final ChaincodeSupport chaincodeSupport;
     private final SystemChaincodes systemChaincodes;
-    private final LsccLifecycle lifecycle;
+    private final Lifecycle lifecycle;
+    private final ChaincodePackageStore packages;
     private final EndorsementPluginRegistry endorsementPlugins;
     private volatile boolean closed;
 
-    private Endorser(final Builder builder, final ChaincodeSupport chaincodeSupport, final LsccLifecycle lifecycle) {
+    private Endorser(final Builder builder, final ChaincodeSupport chaincodeSupport, final Lifecycle lifecycle) {
         this.signer = builder.signer;
         this.authFilters = List.copyOf(builder.authFilters);
         this.channels = builder.channels;
@@ -129,6 +132,7 @@ public final class Endorser implements AutoCloseable {
         this.chaincodeSupport = chaincodeSupport;
         this.systemChaincodes = chaincodeSupport.systemChaincodes();
         this.lifecycle = lifecycle;
+        this.packages = builder.packageStore;
         this.endorsementPlugins = builder.endorsementPlugins;
     }
 
@@ -312,7 +316,7 @@ public final class Endorser implements AutoCloseable {
         final String version;
         if (!systemChaincodes.isSysCC(chaincodeName)) {
             try {
-                definition = definition(chaincodeName, simulator);
+                definition = definition(proposal.channelId(), chaincodeName, simulator);
             } catch (ChaincodeException e) {
                 throw new ChaincodeException("make sure the chaincode " + chaincodeName
                         + " has been successfully instantiated and try again: " + e.getMessage(), e);
@@ -369,13 +373,13 @@ public final class Endorser implements AutoCloseable {
     }
 
     /** The definition read through the proposal's simulator (null without a channel), under its monitor. */
-    private ChaincodeData definition(final String chaincodeName, final TxSimulator simulator)
+    private ChaincodeData definition(final String channelId, final String chaincodeName, final TxSimulator simulator)
             throws ChaincodeException {
         if (simulator == null) {
-            return lifecycle.definition(chaincodeName, null);
+            return lifecycle.chaincodeDefinition(channelId, chaincodeName, null);
         }
         synchronized (simulator) {
-            return lifecycle.definition(chaincodeName, simulator);
+            return lifecycle.chaincodeDefinition(channelId, chaincodeName, simulator);
         }
     }
 
@@ -449,8 +453,9 @@ public final class Endorser implements AutoCloseable {
         final ChaincodeID id = userSpec.getChaincodeSpec().getChaincodeId();
         final ChaincodePackage pkg;
         try {
-            pkg = lifecycle.installed(id.getName(), id.getVersion());
-        } catch (ChaincodeException e) {
+            pkg = packages.get(id.getName(), id.getVersion()).orElseThrow(() -> new InvalidChaincodeException(
+                    "chaincode " + id.getName() + ":" + id.getVersion() + " is not installed"));
+        } catch (InvalidChaincodeException e) {
             throw new ChaincodeException("cannot deploy a chaincode which is not installed: could not get chaincode "
                     + "from fs: " + e.getMessage(), e);
         }
@@ -537,7 +542,7 @@ public final class Endorser implements AutoCloseable {
 
         /**
          * The chaincode support's settings (runtime, timeouts, system chaincode version ...). The endorser completes
-         * them at {@link #build()} (system chaincodes, package provider, lifecycle, ACLs, ledgers) and owns the
+         * them at {@link #build()} (system chaincodes, package store, lifecycle, ACLs, ledgers) and owns the
          * support it builds.
          */
         public Builder chaincodeSupport(final ChaincodeSupport.Builder settings) {
@@ -575,7 +580,7 @@ public final class Endorser implements AutoCloseable {
             Objects.requireNonNull(channels, "channels is required");
             Objects.requireNonNull(packageStore, "packageStore is required");
             final EndorserChannels joined = channels;
-            final LsccLifecycle lifecycle = new LsccLifecycle(packageStore);
+            final Lifecycle lifecycle = new LsccLifecycle(packageStore);
             final Lscc lscc = Lscc.builder()
                     .packageStore(packageStore)
                     .channels(id -> joined.channel(id).map(c -> c))
@@ -589,7 +594,7 @@ public final class Endorser implements AutoCloseable {
                     id -> joined.channel(id).map(c -> c));
             settings.systemChaincode(new SystemChaincode(Lscc.NAME, lscc, true, true))
                     .systemChaincode(new SystemChaincode(Qscc.NAME, qscc, true, true))
-                    .packages(lifecycle)
+                    .packages(packageStore)
                     .lifecycle(lifecycle)
                     .acl((resource, channelId, signedProposal) -> checkAcl(joined, resource, channelId,
                             signedProposal))

@@ -8,7 +8,7 @@
  *       {@code preProcess}, simulation through chaincode support, the LSCC deploy/upgrade path, ESCC endorsement.
  *       It reads joined channels through {@link dev.fabricembedded.endorser.EndorserChannels} (the peer implements
  *       it from channel configuration; {@link dev.fabricembedded.endorser.StaticEndorserChannel} is a fixed one) and
- *       chaincode definitions through {@link dev.fabricembedded.endorser.LsccLifecycle}.</li>
+ *       chaincode definitions through {@link dev.fabricembedded.endorser.chaincode.LsccLifecycle}.</li>
  *   <li>{@link dev.fabricembedded.endorser.chaincode} holds chaincode support: launch, the peer-side handler state
  *       machine, transaction contexts, execute.</li>
  *   <li>{@link dev.fabricembedded.endorser.runtime} holds the chaincode runtimes (child JVM, container, in-process

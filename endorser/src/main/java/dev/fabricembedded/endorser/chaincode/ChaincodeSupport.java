@@ -6,6 +6,8 @@ import dev.fabricembedded.endorser.runtime.InProcessRuntime;
 import dev.fabricembedded.endorser.runtime.ProcessRuntime;
 import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ledger.txmgr.QueryExecutor;
+import dev.fabricembedded.scc.ccprovider.ChaincodeData;
+import dev.fabricembedded.scc.ccprovider.ChaincodePackageStore;
 import dev.fabricembedded.shim.Chaincode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +20,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.hyperledger.fabric.protos.peer.ChaincodeData;
 import org.hyperledger.fabric.protos.peer.ChaincodeDeploymentSpec;
 import org.hyperledger.fabric.protos.peer.ChaincodeEvent;
 import org.hyperledger.fabric.protos.peer.ChaincodeInput;
@@ -112,7 +113,7 @@ public final class ChaincodeSupport implements AutoCloseable {
         this.mode = builder.mode;
         this.totalQueryLimit = builder.totalQueryLimit;
         this.systemChaincodes = new SystemChaincodes(builder.systemChaincodeVersion, builder.systemChaincodes);
-        this.lifecycle = builder.lifecycle;
+        this.lifecycle = builder.lifecycle != null ? builder.lifecycle : new LsccLifecycle(builder.packages);
         this.acl = builder.acl;
         this.ledgers = builder.ledgers;
         this.applicationConfig = builder.applicationConfig;
@@ -456,11 +457,8 @@ public final class ChaincodeSupport implements AutoCloseable {
         private final List<InProcessChaincode> inProcessChaincodes = new ArrayList<>();
         private ChaincodeRuntime runtime;
         private InProcessRuntime inProcessRuntime;
-        private PackageProvider packages = (name, version) -> {
-            throw new ChaincodeException("no package provider: chaincode " + name + ":" + version
-                    + " is not installed");
-        };
-        private Lifecycle lifecycle = new UndefinedLifecycle();
+        private ChaincodePackageStore packages;
+        private Lifecycle lifecycle;
         private AclProvider acl = AclProvider.ALLOW_ALL;
         private LedgerGetter ledgers = LedgerGetter.NONE;
         private ApplicationConfigRetriever applicationConfig = ApplicationConfigRetriever.NONE;
@@ -562,13 +560,19 @@ public final class ChaincodeSupport implements AutoCloseable {
             return this;
         }
 
-        /** The code packages of installed chaincodes (default: none is installed). */
-        public Builder packages(final PackageProvider provider) {
-            this.packages = Objects.requireNonNull(provider, "provider");
+        /**
+         * The installed chaincode packages (Fabric's {@code <data>/chaincodes}), from which chaincodes are launched
+         * (default: none is installed).
+         */
+        public Builder packages(final ChaincodePackageStore store) {
+            this.packages = Objects.requireNonNull(store, "store");
             return this;
         }
 
-        /** The chaincode definitions of the channels (default: none is defined). */
+        /**
+         * The chaincode definitions of the channels (default: {@link LsccLifecycle} over LSCC's state and the
+         * package store).
+         */
         public Builder lifecycle(final Lifecycle chaincodeLifecycle) {
             this.lifecycle = Objects.requireNonNull(chaincodeLifecycle, "chaincodeLifecycle");
             return this;
@@ -620,27 +624,6 @@ public final class ChaincodeSupport implements AutoCloseable {
                 inProcess.close();
                 throw e;
             }
-        }
-    }
-
-    /** The lifecycle of a support built without one: no application chaincode is defined on any channel. */
-    private static final class UndefinedLifecycle implements Lifecycle {
-        @Override
-        public ChaincodeData chaincodeDefinition(final String channelId, final String name, final QueryExecutor qe)
-                throws ChaincodeException {
-            throw new ChaincodeException("chaincode " + name + " not found");
-        }
-
-        @Override
-        public ChaincodeContainerInfo chaincodeContainerInfo(final String channelId, final String name,
-                final QueryExecutor qe) throws ChaincodeException {
-            throw new ChaincodeException("chaincode " + name + " not found");
-        }
-
-        @Override
-        public void checkInstantiationPolicy(final String name, final String version, final ChaincodeData definition)
-                throws ChaincodeException {
-            throw new ChaincodeException("cannot get package for chaincode (" + name + ":" + version + ")");
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.history.HistoryQueryExecutor;
 import dev.fabricembedded.ledger.txmgr.TxSimulator;
+import dev.fabricembedded.scc.ccprovider.ChaincodeData;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.hyperledger.fabric.protos.peer.ChaincodeData;
 import org.hyperledger.fabric.protos.peer.ChaincodeID;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.hyperledger.fabric.protos.peer.ChaincodeSpec;
@@ -528,7 +528,7 @@ final class Handler implements FrameHandler {
             synchronized (simulator == null ? this : simulator) {
                 definition = support.lifecycle().chaincodeDefinition(target.channelId(), target.name(), simulator);
             }
-            version = definition.getVersion();
+            version = definition.version();
             support.lifecycle().checkInstantiationPolicy(target.name(), version, definition);
         }
         final ChaincodeContext callee = caller.forCallee(target.channelId(), target.name(), version, simulator,

@@ -1,11 +1,13 @@
 package dev.fabricembedded.endorser.chaincode;
 
 import dev.fabricembedded.ledger.txmgr.QueryExecutor;
-import org.hyperledger.fabric.protos.peer.ChaincodeData;
+import dev.fabricembedded.scc.ccprovider.ChaincodeData;
 
 /**
  * Chaincode definitions as the channel's lifecycle system chaincode (LSCC in Fabric 1.4) records them, read through
  * the transaction's query executor (Fabric's {@code Lifecycle} and {@code InstantiationPolicyChecker}).
+ *
+ * <p>{@link LsccLifecycle} is the implementation over LSCC's state and the installed package store.
  *
  * <p>Chaincode support asks it in two places: when a proposal needs a chaincode that is not running (which version to
  * launch, after the fingerprint check of the installed package), and when a chaincode calls another one (which version

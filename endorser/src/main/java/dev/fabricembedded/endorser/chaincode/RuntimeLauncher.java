@@ -4,6 +4,9 @@ import dev.fabricembedded.endorser.runtime.ChaincodeRuntime;
 import dev.fabricembedded.endorser.runtime.CodePackageFiles;
 import dev.fabricembedded.endorser.runtime.InProcessRuntime;
 import dev.fabricembedded.endorser.runtime.LaunchSpec;
+import dev.fabricembedded.scc.ccprovider.ChaincodePackage;
+import dev.fabricembedded.scc.ccprovider.ChaincodePackageStore;
+import dev.fabricembedded.scc.ccprovider.InvalidChaincodeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -33,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts chaincodes and waits until they are ready (Fabric's {@code RuntimeLauncher}, §3.2 of the reference).
  *
- * <p>One launch per {@code name:version}: the first caller creates the launch state, fetches the code package, writes
+ * <p>One launch per {@code name:version}: the first caller creates the launch state, fetches the code package from the
+ * installed package store ({@code ccprovider}), writes
  * it out and has the runtime start the chaincode on a launch thread; every caller then waits on the same state, which
  * the chaincode's REGISTER (through its handler) marks ready or failed, and its exit marks failed
  * ({@code container exited with <code>}). The first caller alone also watches the start itself
@@ -56,7 +60,7 @@ final class RuntimeLauncher implements AutoCloseable {
     private final HandlerRegistry registry;
     private final ChaincodeRuntime runtime;
     private final InProcessRuntime inProcessRuntime;
-    private final PackageProvider packages;
+    private final ChaincodePackageStore packages;
     private final Duration startupTimeout;
     private final Path workDir;
     private final boolean ownsWorkDir;
@@ -66,7 +70,7 @@ final class RuntimeLauncher implements AutoCloseable {
     private final AtomicLong packageSequence = new AtomicLong();
 
     RuntimeLauncher(final HandlerRegistry registry, final ChaincodeRuntime runtime,
-            final InProcessRuntime inProcessRuntime, final PackageProvider packages, final Duration startupTimeout,
+            final InProcessRuntime inProcessRuntime, final ChaincodePackageStore packages, final Duration startupTimeout,
             final Path workDir, final Function<LaunchedChaincode, Handler> handlers) {
         this.registry = registry;
         this.runtime = runtime;
@@ -152,11 +156,7 @@ final class RuntimeLauncher implements AutoCloseable {
         if (inProcess) {
             codePackage = null;
         } else {
-            try {
-                codePackage = packages.codePackage(name, version);
-            } catch (ChaincodeException e) {
-                throw e.wrap("failed to get chaincode package");
-            }
+            codePackage = codePackage(name, version);
         }
         final LaunchedChaincode launched = new LaunchedChaincode(cname, state, launches::remove);
         launches.add(launched);
@@ -182,6 +182,22 @@ final class RuntimeLauncher implements AutoCloseable {
             launched.startFailed("chaincode support is closed");
         }
         return launched;
+    }
+
+    /** Fabric's {@code GetChaincodeCodePackage}: the code package of the installed deployment spec. */
+    private byte[] codePackage(final String name, final String version) throws ChaincodeException {
+        if (packages == null) {
+            throw new ChaincodeException("failed to get chaincode package: no chaincode is installed on this peer");
+        }
+        final Optional<ChaincodePackage> installed;
+        try {
+            installed = packages.get(name, version);
+        } catch (InvalidChaincodeException e) {
+            throw new ChaincodeException("failed to get chaincode package: " + e.getMessage(), e);
+        }
+        return installed.orElseThrow(() -> new ChaincodeException("failed to get chaincode package: chaincode "
+                        + name + ":" + version + " is not installed"))
+                .deploymentSpec().getCodePackage().toByteArray();
     }
 
     /** The first caller waits for the launch state, the start and the start-up timer, whichever comes first. */

@@ -55,6 +55,13 @@ class ChaincodeFailureProcessTest {
         channels = dir.resolve("channels");
         packages = dir.resolve("packages");
         final Path jars = Files.createDirectories(dir.resolve("jars"));
+        final Installed installed = new Installed(dir.resolve("chaincodes"));
+        installed.deploy(ledger, "bad", "1.0", ExampleJars.bytes("misbehaving"));
+        installed.deploy(ledger, "racy", "1.0", ExampleJars.bytes("kv"));
+        installed.deploy(ledger, "slow", "1.0", ExampleJars.packageOf(SlowStartingChaincode.class,
+                SlowStartingChaincode.class.getName(), jars));
+        installed.install("bogus", "1.0", ExampleJars.packageOf(SlowStartingChaincode.class,
+                "com.example.NoSuchChaincode", jars));
         runtime = new CountingRuntime(ProcessRuntime.builder().channelBaseDir(channels)
                 .stopGracePeriod(Duration.ofSeconds(1)).build());
         support = ChaincodeSupport.builder()
@@ -62,15 +69,7 @@ class ChaincodeFailureProcessTest {
                 .packageDir(packages)
                 .executeTimeout(Duration.ofSeconds(2))
                 .startupTimeout(Duration.ofSeconds(1))
-                .packages(new InstalledPackages()
-                        .install("bad", "1.0", ExampleJars.bytes("misbehaving"))
-                        .install("racy", "1.0", ExampleJars.bytes("kv"))
-                        .install("slow", "1.0", ExampleJars.packageOf(SlowStartingChaincode.class,
-                                SlowStartingChaincode.class.getName(), jars))
-                        .install("bogus", "1.0", ExampleJars.packageOf(SlowStartingChaincode.class,
-                                "com.example.NoSuchChaincode", jars)))
-                .lifecycle(new DefinedChaincodes().define("bad", "1.0").define("racy", "1.0").define("slow", "1.0")
-                        .define("bogus", "1.0"))
+                .packages(installed.store())
                 .build();
     }
 

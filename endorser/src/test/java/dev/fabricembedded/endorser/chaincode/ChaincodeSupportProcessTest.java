@@ -70,17 +70,17 @@ class ChaincodeSupportProcessTest {
         ledger = TestLedgers.open(dir.resolve("ledger"), CHANNEL);
         channels = dir.resolve("channels");
         packages = dir.resolve("packages");
+        final Installed installed = new Installed(dir.resolve("chaincodes"));
+        installed.install("mycc", "1.0", ExampleJars.bytes("example02"));
+        installed.install("bad", "1.0", ExampleJars.bytes("misbehaving"));
+        Installed.instantiate(ledger, Installed.definition(installed.install("kv", "1.0", ExampleJars.bytes("kv"))),
+                Installed.definition(installed.install("kv2", "1.0", ExampleJars.bytes("kv"))));
         support = ChaincodeSupport.builder()
                 .runtime(ProcessRuntime.builder().channelBaseDir(channels).stopGracePeriod(Duration.ofSeconds(2))
                         .build())
                 .packageDir(packages)
                 .startupTimeout(Duration.ofSeconds(120))
-                .packages(new InstalledPackages()
-                        .install("mycc", "1.0", ExampleJars.bytes("example02"))
-                        .install("kv", "1.0", ExampleJars.bytes("kv"))
-                        .install("kv2", "1.0", ExampleJars.bytes("kv"))
-                        .install("bad", "1.0", ExampleJars.bytes("misbehaving")))
-                .lifecycle(new DefinedChaincodes().define("mycc", "1.0").define("kv", "1.0").define("kv2", "1.0"))
+                .packages(installed.store())
                 .systemChaincode(new SystemChaincode("echo", new EchoSystemChaincode(), true, true))
                 .systemChaincode(new SystemChaincode("cscc", new EchoSystemChaincode(), true, false))
                 .build();
@@ -126,10 +126,10 @@ class ChaincodeSupportProcessTest {
             final ChaincodeResult moved = support.execute(invoke, input("invoke", "a", "b", "10"));
             assertThat(moved.response().getStatus()).isEqualTo(200);
             final KVRWSet rwset = kv(simulator.getTxSimulationResults(), "mycc");
-            // both reads carry the committed version (block 0, tx 0); no read-your-writes
+            // both reads carry the committed version (block 1: the deploy's INIT); no read-your-writes
             assertThat(rwset.getReadsList()).extracting(KVRead::getKey, r -> r.getVersion().getBlockNum())
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("a", 0L),
-                            org.assertj.core.groups.Tuple.tuple("b", 0L));
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("a", 1L),
+                            org.assertj.core.groups.Tuple.tuple("b", 1L));
             assertThat(rwset.getWritesList()).extracting(KVWrite::getKey, w -> w.getValue().toStringUtf8())
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("a", "90"),
                             org.assertj.core.groups.Tuple.tuple("b", "210"));
@@ -191,7 +191,12 @@ class ChaincodeSupportProcessTest {
                     .build(), input("call", "kv2", "", "put", "x", "from-kv"));
             assertThat(call.response().getStatus()).isEqualTo(200);
             final TxReadWriteSet results = simulator.getTxSimulationResults();
-            assertThat(results.getNsRwsetList()).extracting(NsReadWriteSet::getNamespace).containsExactly("kv2");
+            // the callee's definition was read from lscc through the same simulator, as in Fabric
+            // (and kv's, if this transaction was the one that launched kv)
+            assertThat(results.getNsRwsetList()).extracting(NsReadWriteSet::getNamespace)
+                    .containsExactly("kv2", "lscc");
+            assertThat(kv(results, "lscc").getReadsList()).extracting(KVRead::getKey).contains("kv2");
+            assertThat(kv(results, "lscc").getWritesList()).isEmpty();
             assertThat(kv(results, "kv2").getWritesList()).extracting(KVWrite::getKey, w -> w.getValue()
                     .toStringUtf8()).containsExactly(org.assertj.core.groups.Tuple.tuple("x", "from-kv"));
         }

