@@ -1,0 +1,18 @@
+/**
+ * Chaincode support (Fabric's {@code core/chaincode}): launching chaincodes, the peer side of Fabric's chaincode
+ * protocol, and executing Init and Invoke for the endorser.
+ *
+ * <p>{@link dev.fabricembedded.endorser.chaincode.ChaincodeSupport} is the entry point. Inside: the
+ * {@code HandlerRegistry} of launches and registered handlers (by {@code name:version}), the {@code RuntimeLauncher}
+ * that starts a chaincode once however many transactions need it, one {@code Handler} per chaincode connection (the
+ * state machine created → established → ready), and per handler the {@code TransactionContexts} of the executions in
+ * progress, each holding the transaction's simulator and its open query iterators.
+ *
+ * <p>Thread ownership: a handler's state belongs to its connection's event-loop thread (the ipc channel's), which also
+ * serves the chaincode's ledger requests, so one chaincode's requests never wait for another's. An execution's caller
+ * thread creates and deletes its transaction context and waits on it; chaincode-to-chaincode calls run on the
+ * support's {@code chaincode-invoke-<n>} workers, runtime starts and stops on {@code chaincode-launch-<n>}. The
+ * registry is synchronized; transaction contexts and active requests are concurrent maps; a simulator is only used
+ * under its own monitor, which orders the accesses of a chaincode and of the chaincodes it calls.
+ */
+package dev.fabricembedded.endorser.chaincode;

@@ -1,0 +1,84 @@
+package dev.fabricembedded.endorser.chaincode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/** Checks that a closed chaincode support left nothing behind: threads, child processes, channel or package files. */
+final class NothingLeft {
+
+    private NothingLeft() {
+    }
+
+    /** Threads started by chaincode support, runtimes, channels or shims that are still alive. */
+    static List<String> threads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("chaincode-") || n.startsWith("ipc-"))
+                .sorted()
+                .toList();
+    }
+
+    /** Live (not zombie) child processes of this JVM. */
+    static List<ProcessHandle> children() {
+        return ProcessHandle.current().children().filter(p -> p.isAlive() && !isZombie(p.pid())).toList();
+    }
+
+    /** The live chaincode processes started for {@code name:version}. */
+    static List<ProcessHandle> chaincodeProcesses(final String chaincodeId) {
+        return children().stream()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("--id " + chaincodeId + " ")).orElse(false))
+                .toList();
+    }
+
+    private static boolean isZombie(final long pid) {
+        try {
+            final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 1).trim().startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Files and directories under {@code dir} (none if it does not exist). */
+    static List<Path> entries(final Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> stream = Files.list(dir)) {
+            return stream.toList();
+        }
+    }
+
+    /** Waits (bounded) for threads and child processes to be gone, then asserts it and that the directories are empty. */
+    static void assertNothingLeft(final Path... directories) throws IOException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while ((!threads().isEmpty() || !children().isEmpty()) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        assertThat(threads()).as("threads left behind").isEmpty();
+        assertThat(children()).as("child processes left behind").isEmpty();
+        for (final Path dir : directories) {
+            assertThat(entries(dir)).as("files left in " + dir).isEmpty();
+        }
+    }
+
+    /** Waits (bounded) until {@code condition} holds. */
+    static void await(final java.util.function.BooleanSupplier condition, final String what) {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within 20 s: " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+}
