@@ -48,7 +48,7 @@ public final class FileBlockStore implements BlockStore {
     public static final class Builder {
         private final Path directory;
         private long maxFileSize = 64L << 20;
-        private long indexEntries = 1_000_000;
+        private long indexEntries = 100_000;
         private int averageTxIdSize = 64;
 
         private Builder(final Path directory) {
@@ -65,7 +65,7 @@ public final class FileBlockStore implements BlockStore {
         }
 
         /**
-         * Capacity of the first generation of the transaction-id/block-hash index (default 1,000,000 entries;
+         * Capacity of the first generation of the transaction-id/block-hash index (default 100,000 entries;
          * each further generation doubles it, so this only tunes the first file's size).
          */
         public Builder indexEntries(final long entries) {
