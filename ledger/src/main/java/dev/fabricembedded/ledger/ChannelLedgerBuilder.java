@@ -29,6 +29,7 @@ public final class ChannelLedgerBuilder {
     private long historyEntries = -1;
     private long txIndexEntries = 100_000;
     private long blockFileSize = 64L << 20;
+    private java.time.Duration closeTimeout = java.time.Duration.ofSeconds(30);
 
     ChannelLedgerBuilder(final Path directory, final String channelId) {
         this.directory = Objects.requireNonNull(directory, "directory");
@@ -101,6 +102,15 @@ public final class ChannelLedgerBuilder {
         return this;
     }
 
+    /** How long {@link ChannelLedger#close()} waits for open simulators and query executors (default 30 s). */
+    public ChannelLedgerBuilder closeTimeout(final java.time.Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
+        }
+        this.closeTimeout = timeout;
+        return this;
+    }
+
     /**
      * Opens the ledger, recovering it if it was not closed cleanly.
      *
@@ -149,6 +159,10 @@ public final class ChannelLedgerBuilder {
 
     long blockFileSize() {
         return blockFileSize;
+    }
+
+    java.time.Duration closeTimeout() {
+        return closeTimeout;
     }
 
     private static long positive(final long value, final String name) {

@@ -55,7 +55,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class KvLedger implements ChannelLedger {
     private static final Logger LOG = LoggerFactory.getLogger(KvLedger.class);
     private static final int METADATA_SLOTS = BlockMetadataIndex.COMMIT_HASH_VALUE + 1;
-    private static final long CLOSE_WAIT_SECONDS = 30;
 
     private final Path directory;
     private final String channelId;
@@ -67,6 +66,7 @@ final class KvLedger implements ChannelLedger {
     private final StateLock stateLock;
     private final MvccValidator validator;
     private final HistoryQueryExecutor historyQueries;
+    private final long closeTimeoutMillis;
     private final ReentrantReadWriteLock closeGuard = new ReentrantReadWriteLock();
     private final Object commitMonitor = new Object();
     private volatile boolean closed;
@@ -74,8 +74,9 @@ final class KvLedger implements ChannelLedger {
 
     private KvLedger(final Path directory, final String channelId, final DirectoryLock lock,
                      final ShutdownMarker marker, final FileBlockStore blocks, final ChronicleWorldState state,
-                     final HistoryIndex history) {
+                     final HistoryIndex history, final long closeTimeoutMillis) {
         this.directory = directory;
+        this.closeTimeoutMillis = closeTimeoutMillis;
         this.channelId = channelId;
         this.lock = lock;
         this.marker = marker;
@@ -118,7 +119,8 @@ final class KvLedger implements ChannelLedger {
                 history = HistoryIndex.open(directory.resolve("history"), builder.historyEntries(),
                         builder.averageKeySize(), recover);
             }
-            final KvLedger ledger = new KvLedger(directory, builder.channelId(), lock, marker, blocks, state, history);
+            final KvLedger ledger = new KvLedger(directory, builder.channelId(), lock, marker, blocks, state, history,
+                    builder.closeTimeout().toMillis());
             final long replayed = ledger.recover();
             LOG.info("ledger {} open at height {} ({} blocks re-applied) in {} ms", builder.channelId(),
                     blocks.height(), replayed, (System.nanoTime() - started) / 1_000_000);
@@ -354,10 +356,10 @@ final class KvLedger implements ChannelLedger {
             if (closed) {
                 return;
             }
-            final long stamp = stateLock.tryAcquireExclusive(CLOSE_WAIT_SECONDS);
+            final long stamp = stateLock.tryAcquireExclusive(closeTimeoutMillis);
             if (stamp == 0) {
                 throw new LedgerException("cannot close ledger " + channelId + ": still in use by "
-                        + stateLock.sharedHolders() + " after " + CLOSE_WAIT_SECONDS + " s; call done() on them");
+                        + stateLock.sharedHolders() + " after " + closeTimeoutMillis + " ms; call done() on them");
             }
             closeGuard.writeLock().lock();
             try {
