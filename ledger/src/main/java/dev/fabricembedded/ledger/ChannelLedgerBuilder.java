@@ -4,6 +4,7 @@ import dev.fabricembedded.ledger.state.StateLimits;
 import dev.fabricembedded.ledger.storage.MapSizing;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -29,7 +30,7 @@ public final class ChannelLedgerBuilder {
     private long historyEntries = -1;
     private long txIndexEntries = 100_000;
     private long blockFileSize = 64L << 20;
-    private java.time.Duration closeTimeout = java.time.Duration.ofSeconds(30);
+    private Duration closeTimeout = Duration.ofSeconds(30);
 
     ChannelLedgerBuilder(final Path directory, final String channelId) {
         this.directory = Objects.requireNonNull(directory, "directory");
@@ -103,7 +104,7 @@ public final class ChannelLedgerBuilder {
     }
 
     /** How long {@link ChannelLedger#close()} waits for open simulators and query executors (default 30 s). */
-    public ChannelLedgerBuilder closeTimeout(final java.time.Duration timeout) {
+    public ChannelLedgerBuilder closeTimeout(final Duration timeout) {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
         }
@@ -161,7 +162,7 @@ public final class ChannelLedgerBuilder {
         return blockFileSize;
     }
 
-    java.time.Duration closeTimeout() {
+    Duration closeTimeout() {
         return closeTimeout;
     }
 

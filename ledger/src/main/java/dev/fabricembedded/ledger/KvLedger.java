@@ -32,11 +32,14 @@ import org.hyperledger.fabric.protos.ledger.queryresult.KeyModification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The {@link ChannelLedger}: a {@link FileBlockStore} in {@code blocks/}, a {@link ChronicleWorldState} in
@@ -142,8 +145,8 @@ final class KvLedger implements ChannelLedger {
 
     private static void createDirectory(final Path path) {
         try {
-            java.nio.file.Files.createDirectories(path);
-        } catch (java.io.IOException e) {
+            Files.createDirectories(path);
+        } catch (IOException e) {
             throw new LedgerException("cannot create " + path + ": " + e, e);
         }
     }
@@ -328,7 +331,7 @@ final class KvLedger implements ChannelLedger {
         return state;
     }
 
-    private <T> T guarded(final java.util.function.Supplier<T> read) {
+    private <T> T guarded(final Supplier<T> read) {
         closeGuard.readLock().lock();
         try {
             if (closed) {
