@@ -85,13 +85,17 @@ public final class ChannelLedgerBuilder {
         return this;
     }
 
-    /** First-generation capacity of the history's key map (default: {@link #stateEntries}). */
+    /** First-generation capacity of the history's key map, in distinct keys ever written (default: {@link #stateEntries}). */
     public ChannelLedgerBuilder historyEntries(final long entries) {
         this.historyEntries = positive(entries, "historyEntries");
         return this;
     }
 
-    /** First-generation capacity of the transaction-id index (default 100,000; it grows as needed). */
+    /**
+     * First-generation capacity of the transaction-id index (default 100,000). It grows by generations when full,
+     * but each growth pauses one commit to allocate the new file and adds a probe to every duplicate-txid check,
+     * so size it for the transactions the chain will hold.
+     */
     public ChannelLedgerBuilder txIndexEntries(final long entries) {
         this.txIndexEntries = positive(entries, "txIndexEntries");
         return this;
