@@ -85,7 +85,10 @@ public final class ChannelLedgerBuilder {
         return this;
     }
 
-    /** First-generation capacity of the history's key map, in distinct keys ever written (default: {@link #stateEntries}). */
+    /**
+     * First-generation capacity of the history's key map, in distinct keys ever written (default:
+     * {@link #stateEntries}).
+     */
     public ChannelLedgerBuilder historyEntries(final long entries) {
         this.historyEntries = positive(entries, "historyEntries");
         return this;

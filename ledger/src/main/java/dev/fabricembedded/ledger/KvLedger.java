@@ -236,7 +236,8 @@ final class KvLedger implements ChannelLedger {
             throw new UnsupportedOperationException("history is disabled for ledger " + channelId);
         }
         return (namespace, key) -> {
-            final ResultsIterator<KeyModification> iterator = guarded(() -> historyQueries.getHistoryForKey(namespace, key));
+            final ResultsIterator<KeyModification> iterator =
+                    guarded(() -> historyQueries.getHistoryForKey(namespace, key));
             return new ResultsIterator<>() {
                 @Override
                 public KeyModification next() {
