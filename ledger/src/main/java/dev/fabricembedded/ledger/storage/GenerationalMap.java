@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * simply shadow an older one. Costs of growing: a lookup of an absent key probes every generation (so the first
  * generation should be sized for the expected chain, growth being the safety net), and the write that fills a
  * generation creates the next one, which Chronicle writes in full (a one-off pause: ~100 MB/s here, about
- * 0.5 s for a 400,000-entry transaction index generation). (The world state is different: it is sized by the user and refuses blocks it cannot take,
- * because a missing key there must cost a single probe.)
+ * 0.5 s for a 400,000-entry transaction index generation). The world state is different: it is sized by the
+ * user and refuses blocks it cannot take, because a missing key there must cost a single probe.
  *
  * <p>Keys starting with byte 0 are reserved for the owner's own bookkeeping ({@link #putMeta}); they live in
  * the first generation.
