@@ -86,8 +86,8 @@ public interface ChannelLedger extends AutoCloseable {
     boolean containsTxId(String txId);
 
     /**
-     * Closes the ledger, waiting (up to 30 s) for open simulators and query executors; syncs every store and
-     * records a clean shutdown.
+     * Closes the ledger, waiting (up to the builder's {@code closeTimeout}, 30 s by default) for open simulators
+     * and query executors; syncs every store and records a clean shutdown.
      *
      * @throws LedgerException if simulators are still open after the wait (the ledger then stays open)
      */

@@ -4,6 +4,7 @@ import dev.fabricembedded.ledger.state.StateLimits;
 import dev.fabricembedded.ledger.storage.MapSizing;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -29,6 +30,7 @@ public final class ChannelLedgerBuilder {
     private long historyEntries = -1;
     private long txIndexEntries = 100_000;
     private long blockFileSize = 64L << 20;
+    private Duration closeTimeout = Duration.ofSeconds(30);
 
     ChannelLedgerBuilder(final Path directory, final String channelId) {
         this.directory = Objects.requireNonNull(directory, "directory");
@@ -83,13 +85,20 @@ public final class ChannelLedgerBuilder {
         return this;
     }
 
-    /** First-generation capacity of the history's key map (default: {@link #stateEntries}). */
+    /**
+     * First-generation capacity of the history's key map, in distinct keys ever written (default:
+     * {@link #stateEntries}).
+     */
     public ChannelLedgerBuilder historyEntries(final long entries) {
         this.historyEntries = positive(entries, "historyEntries");
         return this;
     }
 
-    /** First-generation capacity of the transaction-id index (default 100,000; it grows as needed). */
+    /**
+     * First-generation capacity of the transaction-id index (default 100,000). It grows by generations when full,
+     * but each growth pauses one commit to allocate the new file and adds a probe to every duplicate-txid check,
+     * so size it for the transactions the chain will hold.
+     */
     public ChannelLedgerBuilder txIndexEntries(final long entries) {
         this.txIndexEntries = positive(entries, "txIndexEntries");
         return this;
@@ -98,6 +107,15 @@ public final class ChannelLedgerBuilder {
     /** Size at which the block store starts a new block file (default 64 MiB). */
     public ChannelLedgerBuilder blockFileSize(final long bytes) {
         this.blockFileSize = positive(bytes, "blockFileSize");
+        return this;
+    }
+
+    /** How long {@link ChannelLedger#close()} waits for open simulators and query executors (default 30 s). */
+    public ChannelLedgerBuilder closeTimeout(final Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
+        }
+        this.closeTimeout = timeout;
         return this;
     }
 
@@ -149,6 +167,10 @@ public final class ChannelLedgerBuilder {
 
     long blockFileSize() {
         return blockFileSize;
+    }
+
+    Duration closeTimeout() {
+        return closeTimeout;
     }
 
     private static long positive(final long value, final String name) {

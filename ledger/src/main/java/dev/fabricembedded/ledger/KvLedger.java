@@ -32,11 +32,14 @@ import org.hyperledger.fabric.protos.ledger.queryresult.KeyModification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The {@link ChannelLedger}: a {@link FileBlockStore} in {@code blocks/}, a {@link ChronicleWorldState} in
@@ -55,7 +58,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class KvLedger implements ChannelLedger {
     private static final Logger LOG = LoggerFactory.getLogger(KvLedger.class);
     private static final int METADATA_SLOTS = BlockMetadataIndex.COMMIT_HASH_VALUE + 1;
-    private static final long CLOSE_WAIT_SECONDS = 30;
 
     private final Path directory;
     private final String channelId;
@@ -67,6 +69,7 @@ final class KvLedger implements ChannelLedger {
     private final StateLock stateLock;
     private final MvccValidator validator;
     private final HistoryQueryExecutor historyQueries;
+    private final long closeTimeoutMillis;
     private final ReentrantReadWriteLock closeGuard = new ReentrantReadWriteLock();
     private final Object commitMonitor = new Object();
     private volatile boolean closed;
@@ -74,8 +77,9 @@ final class KvLedger implements ChannelLedger {
 
     private KvLedger(final Path directory, final String channelId, final DirectoryLock lock,
                      final ShutdownMarker marker, final FileBlockStore blocks, final ChronicleWorldState state,
-                     final HistoryIndex history) {
+                     final HistoryIndex history, final long closeTimeoutMillis) {
         this.directory = directory;
+        this.closeTimeoutMillis = closeTimeoutMillis;
         this.channelId = channelId;
         this.lock = lock;
         this.marker = marker;
@@ -118,7 +122,8 @@ final class KvLedger implements ChannelLedger {
                 history = HistoryIndex.open(directory.resolve("history"), builder.historyEntries(),
                         builder.averageKeySize(), recover);
             }
-            final KvLedger ledger = new KvLedger(directory, builder.channelId(), lock, marker, blocks, state, history);
+            final KvLedger ledger = new KvLedger(directory, builder.channelId(), lock, marker, blocks, state, history,
+                    builder.closeTimeout().toMillis());
             final long replayed = ledger.recover();
             LOG.info("ledger {} open at height {} ({} blocks re-applied) in {} ms", builder.channelId(),
                     blocks.height(), replayed, (System.nanoTime() - started) / 1_000_000);
@@ -140,8 +145,8 @@ final class KvLedger implements ChannelLedger {
 
     private static void createDirectory(final Path path) {
         try {
-            java.nio.file.Files.createDirectories(path);
-        } catch (java.io.IOException e) {
+            Files.createDirectories(path);
+        } catch (IOException e) {
             throw new LedgerException("cannot create " + path + ": " + e, e);
         }
     }
@@ -231,7 +236,8 @@ final class KvLedger implements ChannelLedger {
             throw new UnsupportedOperationException("history is disabled for ledger " + channelId);
         }
         return (namespace, key) -> {
-            final ResultsIterator<KeyModification> iterator = guarded(() -> historyQueries.getHistoryForKey(namespace, key));
+            final ResultsIterator<KeyModification> iterator =
+                    guarded(() -> historyQueries.getHistoryForKey(namespace, key));
             return new ResultsIterator<>() {
                 @Override
                 public KeyModification next() {
@@ -326,7 +332,7 @@ final class KvLedger implements ChannelLedger {
         return state;
     }
 
-    private <T> T guarded(final java.util.function.Supplier<T> read) {
+    private <T> T guarded(final Supplier<T> read) {
         closeGuard.readLock().lock();
         try {
             if (closed) {
@@ -354,10 +360,10 @@ final class KvLedger implements ChannelLedger {
             if (closed) {
                 return;
             }
-            final long stamp = stateLock.tryAcquireExclusive(CLOSE_WAIT_SECONDS);
+            final long stamp = stateLock.tryAcquireExclusive(closeTimeoutMillis);
             if (stamp == 0) {
                 throw new LedgerException("cannot close ledger " + channelId + ": still in use by "
-                        + stateLock.sharedHolders() + " after " + CLOSE_WAIT_SECONDS + " s; call done() on them");
+                        + stateLock.sharedHolders() + " after " + closeTimeoutMillis + " ms; call done() on them");
             }
             closeGuard.writeLock().lock();
             try {

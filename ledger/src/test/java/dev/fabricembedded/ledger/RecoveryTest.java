@@ -153,6 +153,19 @@ class RecoveryTest {
     }
 
     @Test
+    void closeWaitsForOpenSimulatorsAndNamesThem() {
+        final ChannelLedger ledger = Ledgers.small(dir).closeTimeout(java.time.Duration.ofMillis(200)).open();
+        final var simulator = ledger.newTxSimulator("still-open");
+        assertThatThrownBy(ledger::close).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("still in use by [simulator for txid still-open]");
+        // the ledger stayed usable, and closes once the simulator is done
+        assertThat(simulator.getState("cc", "k")).isNull();
+        simulator.done();
+        ledger.close();
+        assertThatThrownBy(() -> ledger.newQueryExecutor()).isInstanceOf(LedgerException.class);
+    }
+
+    @Test
     void aClosedLedgerRefusesWorkWithAClearError() {
         final ChannelLedger ledger = Ledgers.small(dir).open();
         ledger.close();

@@ -73,7 +73,9 @@ public class CommitBenchmark {
         public void setUp() throws Exception {
             directory = Files.createTempDirectory("jmh-commit");
             ledger = ChannelLedger.builder(directory, "bench").stateEntries(KEYS * 3L / 2).averageKeySize(20)
-                    .averageValueSize(100).historyEnabled(history).open();
+                    .averageValueSize(100).historyEnabled(history)
+                    .txIndexEntries(2_000_000) // sized for the run, as a production chain would be: no growth pauses
+                    .open();
             workload = new Workload(KEYS);
             chain = new Chain();
             for (int from = 0; from < KEYS; from += 20_000) {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The {@link BlockStore} on plain files: {@link BlockFiles} (the blocks, synced per append), {@link
@@ -382,7 +383,7 @@ public final class FileBlockStore implements BlockStore {
         }
     }
 
-    private <T> T guarded(final java.util.function.Supplier<T> read) {
+    private <T> T guarded(final Supplier<T> read) {
         closeGuard.readLock().lock();
         try {
             checkOpen();

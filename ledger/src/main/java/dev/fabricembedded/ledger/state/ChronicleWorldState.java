@@ -104,21 +104,10 @@ public final class ChronicleWorldState implements WorldState {
     }
 
     @Override
-    public byte[] value(final String namespace, final String key) {
-        // read the value straight out of the mapped entry: one copy, no intermediate array
-        try (ExternalMapQueryContext<byte[], byte[], ?> context = map.queryContext(StateKey.encode(namespace, key))) {
-            context.readLock().lock();
-            final MapEntry<byte[], byte[]> entry = context.entry();
-            if (entry == null) {
-                return null;
-            }
-            final Data<byte[]> stored = entry.value();
-            final RandomDataInput in = stored.bytes();
-            final long offset = stored.offset();
-            final byte[] value = new byte[in.readInt(offset + 12)];
-            in.read(offset + StoredValue.HEADER_SIZE, value, 0, value.length);
-            return value;
-        }
+    public byte[] value(final byte[] encodedKey) {
+        // measured: Chronicle's own get plus one copy beats reading in place through a query context
+        final byte[] stored = map.get(encodedKey);
+        return stored == null ? null : StoredValue.value(stored);
     }
 
     @Override

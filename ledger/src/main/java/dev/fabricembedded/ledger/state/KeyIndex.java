@@ -42,7 +42,10 @@ final class KeyIndex {
         return keys.size();
     }
 
-    /** Keys in [{@code from}, {@code to}) (or [{@code from}, {@code to}] if {@code toInclusive}); {@code to} null: unbounded. */
+    /**
+     * Keys in [{@code from}, {@code to}) (or [{@code from}, {@code to}] if {@code toInclusive});
+     * {@code to} null: unbounded.
+     */
     Iterator<byte[]> range(final byte[] from, final byte[] to, final boolean toInclusive) {
         final NavigableSet<byte[]> view;
         if (to == null) {

@@ -35,7 +35,58 @@ public final class StateKey implements Comparable<StateKey> {
         return new StateKey(bytes, separator);
     }
 
-    /** The encoded form of (namespace, key). */
+    /**
+     * The encoded form of (namespace, key), checking on the way what a caller may get wrong: the namespace must be
+     * non-empty without U+0000, the key valid Unicode (no unpaired surrogate, since keys travel as UTF-8). The
+     * checks cost nothing for ASCII keys, which the encoding loop recognizes anyway.
+     *
+     * @throws IllegalArgumentException naming the problem
+     */
+    public static byte[] encodeChecked(final String namespace, final String key) {
+        if (namespace == null || namespace.isEmpty()) {
+            throw new IllegalArgumentException("invalid namespace: it must not be empty");
+        }
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        final int nsLength = namespace.length();
+        final int keyLength = key.length();
+        final byte[] ascii = new byte[nsLength + 1 + keyLength];
+        for (int i = 0; i < nsLength; i++) {
+            final char c = namespace.charAt(i);
+            if (c >= 0x80 || c == 0) {
+                return encodeUtf8Checked(namespace, key);
+            }
+            ascii[i] = (byte) c;
+        }
+        for (int i = 0; i < keyLength; i++) {
+            final char c = key.charAt(i);
+            if (c >= 0x80) {
+                return encodeUtf8Checked(namespace, key);
+            }
+            ascii[nsLength + 1 + i] = (byte) c;
+        }
+        return ascii;
+    }
+
+    private static byte[] encodeUtf8Checked(final String namespace, final String key) {
+        final String nsProblem = StateLimits.namespaceProblem(namespace);
+        if (nsProblem != null) {
+            throw new IllegalArgumentException(nsProblem);
+        }
+        for (int i = 0; i < key.length(); i++) {
+            final char c = key.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("key [" + StateLimits.printable(key)
+                        + "] is not valid UTF-8: unpaired surrogate at index " + i);
+            }
+        }
+        return encodeUtf8(namespace, key);
+    }
+
+    /** The encoded form of (namespace, key), both already known to be valid. */
     public static byte[] encode(final String namespace, final String key) {
         final int nsLength = namespace.length();
         final int keyLength = key.length();

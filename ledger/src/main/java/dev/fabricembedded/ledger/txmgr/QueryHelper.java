@@ -1,7 +1,6 @@
 package dev.fabricembedded.ledger.txmgr;
 
 import dev.fabricembedded.ledger.state.StateKey;
-import dev.fabricembedded.ledger.state.StateLimits;
 import dev.fabricembedded.ledger.state.StateMetadata;
 import dev.fabricembedded.ledger.state.VersionedValue;
 import dev.fabricembedded.ledger.state.WorldState;
@@ -34,19 +33,18 @@ final class QueryHelper {
 
     byte[] getState(final String namespace, final String key) {
         checkDone();
-        checkRead(namespace, key);
+        final byte[] encoded = StateKey.encodeChecked(namespace, key);
         if (rwset == null) {
-            return state.value(namespace, key);
+            return state.value(encoded);
         }
-        final VersionedValue value = state.get(StateKey.of(namespace, key));
+        final VersionedValue value = state.get(StateKey.fromBytes(encoded));
         rwset.addRead(namespace, key, value == null ? null : value.version());
         return value == null ? null : value.value();
     }
 
     Map<String, byte[]> getStateMetadata(final String namespace, final String key) {
         checkDone();
-        checkRead(namespace, key);
-        final VersionedValue value = state.get(StateKey.of(namespace, key));
+        final VersionedValue value = state.get(StateKey.fromBytes(StateKey.encodeChecked(namespace, key)));
         if (rwset != null) {
             rwset.addRead(namespace, key, value == null ? null : value.version());
         }
@@ -64,8 +62,8 @@ final class QueryHelper {
     StateRangeIterator rangeScan(final String namespace, final String startKey, final String endKey,
                                  final int limit) {
         checkDone();
-        checkRead(namespace, startKey);
-        checkRead(namespace, endKey);
+        StateKey.encodeChecked(namespace, startKey);
+        StateKey.encodeChecked(namespace, endKey);
         if (limit < 0) {
             throw new IllegalArgumentException("page size must not be negative, was " + limit);
         }
@@ -90,20 +88,6 @@ final class QueryHelper {
     void checkDone() {
         if (done) {
             throw new IllegalStateException("this instance should not be used after calling Done()");
-        }
-    }
-
-    static void checkRead(final String namespace, final String key) {
-        final String nsProblem = StateLimits.namespaceProblem(namespace);
-        if (nsProblem != null) {
-            throw new IllegalArgumentException(nsProblem);
-        }
-        if (key == null) {
-            throw new IllegalArgumentException("key must not be null");
-        }
-        final String unicode = KeyRules.unicodeProblem(key);
-        if (unicode != null) {
-            throw new IllegalArgumentException("key [" + StateLimits.printable(key) + "] " + unicode);
         }
     }
 

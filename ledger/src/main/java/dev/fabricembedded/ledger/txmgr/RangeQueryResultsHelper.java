@@ -47,7 +47,8 @@ public final class RangeQueryResultsHelper {
      */
     public RangeQueryResultsHelper(final boolean hashing, final int maxDegree) {
         if (hashing && maxDegree < 2) {
-            throw new IllegalArgumentException("maxDegree [" + maxDegree + "] should not be less than 2 in the merkle tree");
+            throw new IllegalArgumentException("maxDegree [" + maxDegree
+                    + "] should not be less than 2 in the merkle tree");
         }
         this.hashing = hashing;
         this.maxDegree = maxDegree;

@@ -86,10 +86,10 @@ public final class StateLock {
         }
     }
 
-    /** Takes the lock exclusively if it can within {@code seconds}; returns 0 otherwise. */
-    public long tryAcquireExclusive(final long seconds) {
+    /** Takes the lock exclusively if it can within {@code millis}; returns 0 otherwise. */
+    public long tryAcquireExclusive(final long millis) {
         try {
-            return lock.tryWriteLock(seconds, TimeUnit.SECONDS);
+            return lock.tryWriteLock(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;

@@ -225,7 +225,8 @@ public final class MvccValidator {
                     batch.delete(key, version);
                 } else {
                     final byte[] metadata = metadataWrite != null
-                            ? StateMetadata.serialize(metadataWrite.getEntriesList()) : latestMetadata(key, batch, committed);
+                            ? StateMetadata.serialize(metadataWrite.getEntriesList())
+                            : latestMetadata(key, batch, committed);
                     batch.put(key, write.getValue().toByteArray(), metadata, version);
                 }
             }
