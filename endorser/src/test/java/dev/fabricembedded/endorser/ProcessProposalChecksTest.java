@@ -143,6 +143,18 @@ class ProcessProposalChecksTest {
     }
 
     @Test
+    void deployOfAPackageThatIsNotInstalledIsRefusedByLscc() throws Exception {
+        final ClientProposal proposal = ProposalBuilder.deploy(TestPeer.CHANNEL,
+                ExamplePackages.spec("ghost", "1.0", ByteString.EMPTY, "init")).build(peer.admin());
+        final ProposalResponse response = peer.endorser.processProposal(proposal.signedProposal());
+        assertThat(response.getResponse().getStatus()).isEqualTo(500);
+        assertThat(response.getResponse().getMessage()).isEqualTo("cannot get package for chaincode (ghost:1.0)");
+        assertThat(ProposalResponsePayload.parseFrom(response.getPayload()).getProposalHash().toByteArray())
+                .isEqualTo(SeedFlowTest.expectedProposalHash(proposal));
+        assertThat(response.hasEndorsement()).isFalse();
+    }
+
+    @Test
     void expiredClientCertificateIsRefusedByTheAuthFilter() {
         final Instant now = Instant.now();
         final Enrollment old = peer.org1.ca().issue("Old@org1.example.com", NodeRole.CLIENT,
