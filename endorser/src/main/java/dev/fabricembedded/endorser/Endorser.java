@@ -498,6 +498,7 @@ public final class Endorser implements AutoCloseable {
         private ChaincodeSupport.Builder chaincodeSupport;
         private EndorsementPluginRegistry endorsementPlugins = EndorsementPluginRegistry.withDefaults();
         private Set<String> validationPlugins = Set.of("vscc");
+        private String systemChaincodeVersion;
         private final List<AuthFilter> authFilters = new ArrayList<>(List.of(new ExpirationCheck()));
 
         private Builder() {
@@ -549,6 +550,15 @@ public final class Endorser implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The version system chaincodes run and are endorsed under (Fabric's {@code metadata.Version}; default the
+         * chaincode support's, {@value ChaincodeSupport#DEFAULT_SYSTEM_CHAINCODE_VERSION}).
+         */
+        public Builder systemChaincodeVersion(final String version) {
+            this.systemChaincodeVersion = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
         /** Replaces the auth filters (default: {@link ExpirationCheck} only), run in the order given. */
         public Builder authFilters(final List<AuthFilter> filters) {
             authFilters.clear();
@@ -579,6 +589,9 @@ public final class Endorser implements AutoCloseable {
                     : ChaincodeSupport.builder();
             final Qscc qscc = new Qscc(id -> joined.channel(id).map(c -> c.ledger().blockStore()),
                     id -> joined.channel(id).map(c -> c));
+            if (systemChaincodeVersion != null) {
+                settings.systemChaincodeVersion(systemChaincodeVersion);
+            }
             settings.systemChaincode(new SystemChaincode(Lscc.NAME, lscc, true, true))
                     .systemChaincode(new SystemChaincode(Qscc.NAME, qscc, true, true))
                     .packages(packageStore)
