@@ -23,7 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The endorser's refusals of fabric-1.4-flow.md §9.1: what is refused before simulation throws
@@ -54,8 +54,7 @@ class ProcessProposalChecksTest {
     }
 
     private static ProposalRejectedException rejected(final SignedProposal signed) {
-        final Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
-                () -> peer.endorser.processProposal(signed));
+        final Throwable thrown = catchThrowable(() -> peer.endorser.processProposal(signed));
         assertThat(thrown).isInstanceOf(ProposalRejectedException.class);
         return (ProposalRejectedException) thrown;
     }
