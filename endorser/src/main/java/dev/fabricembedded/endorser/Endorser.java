@@ -107,9 +107,6 @@ public final class Endorser implements AutoCloseable {
     /** Fabric's {@code shim.ERROR}. */
     static final int ERROR = 500;
 
-    /** How chaincode support reports an ERROR answer: {@code transaction returned with failure: <message>}. */
-    private static final String TRANSACTION_FAILURE = "transaction returned with failure: ";
-
     private static final String CSCC = "cscc";
 
     private final SigningIdentity signer;
@@ -352,24 +349,14 @@ public final class Endorser implements AutoCloseable {
     }
 
     /**
-     * Executes the target. System chaincodes keep the Go shim's status semantics they have in Fabric (they are Go
-     * code there): a status of 500 or more comes back as that response, not as an execution error, so that an LSCC
-     * refusal reaches the client as {@code {500, <LSCC's text>}} with the proposal response payload. The shim here
-     * (Java semantics) sends it as ERROR, which is turned back into the response.
+     * Executes the target. Chaincode support runs system chaincodes with the Go shim's convention they have in
+     * Fabric (an Invoke of status 500 or more is COMPLETED, not an ERROR), so an LSCC refusal arrives here as a
+     * response and follows the status matrix like Fabric's.
      */
     private Executed execute(final ChaincodeContext context, final ChaincodeInput input) throws ChaincodeException {
-        try {
-            final ChaincodeResult result = chaincodeSupport.execute(context, input);
-            final Response response = result.response();
-            return new Executed(response, response.getStatus() >= ERROR_THRESHOLD ? null : result.event().orElse(null));
-        } catch (ChaincodeException e) {
-            final String message = String.valueOf(e.getMessage());
-            if (systemChaincodes.get(context.name()).isPresent() && message.startsWith(TRANSACTION_FAILURE)) {
-                return new Executed(Response.newBuilder().setStatus(ERROR)
-                        .setMessage(message.substring(TRANSACTION_FAILURE.length())).build(), null);
-            }
-            throw e;
-        }
+        final ChaincodeResult result = chaincodeSupport.execute(context, input);
+        final Response response = result.response();
+        return new Executed(response, response.getStatus() >= ERROR_THRESHOLD ? null : result.event().orElse(null));
     }
 
     /** The definition read through the proposal's simulator (null without a channel), under its monitor. */
@@ -511,6 +498,7 @@ public final class Endorser implements AutoCloseable {
         private ChaincodeSupport.Builder chaincodeSupport;
         private EndorsementPluginRegistry endorsementPlugins = EndorsementPluginRegistry.withDefaults();
         private Set<String> validationPlugins = Set.of("vscc");
+        private String systemChaincodeVersion;
         private final List<AuthFilter> authFilters = new ArrayList<>(List.of(new ExpirationCheck()));
 
         private Builder() {
@@ -562,6 +550,15 @@ public final class Endorser implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The version system chaincodes run and are endorsed under (Fabric's {@code metadata.Version}; default the
+         * chaincode support's, {@value ChaincodeSupport#DEFAULT_SYSTEM_CHAINCODE_VERSION}).
+         */
+        public Builder systemChaincodeVersion(final String version) {
+            this.systemChaincodeVersion = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
         /** Replaces the auth filters (default: {@link ExpirationCheck} only), run in the order given. */
         public Builder authFilters(final List<AuthFilter> filters) {
             authFilters.clear();
@@ -592,6 +589,9 @@ public final class Endorser implements AutoCloseable {
                     : ChaincodeSupport.builder();
             final Qscc qscc = new Qscc(id -> joined.channel(id).map(c -> c.ledger().blockStore()),
                     id -> joined.channel(id).map(c -> c));
+            if (systemChaincodeVersion != null) {
+                settings.systemChaincodeVersion(systemChaincodeVersion);
+            }
             settings.systemChaincode(new SystemChaincode(Lscc.NAME, lscc, true, true))
                     .systemChaincode(new SystemChaincode(Qscc.NAME, qscc, true, true))
                     .packages(packageStore)

@@ -33,8 +33,8 @@ public final class ProposalRejectedException extends RuntimeException {
     }
 
     private final Reason reason;
-    private final transient ProposalValidation.Code validationCode;
-    private final transient AuthFilterResult.Code filterCode;
+    private final ProposalValidation.Code validationCode;
+    private final AuthFilterResult.Code filterCode;
 
     private ProposalRejectedException(final Reason reason, final String message,
             final ProposalValidation.Code validationCode, final AuthFilterResult.Code filterCode) {

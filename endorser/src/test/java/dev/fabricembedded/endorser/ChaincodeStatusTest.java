@@ -13,6 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,5 +93,25 @@ class ChaincodeStatusTest {
         assertThat(invoke.status()).isEqualTo(200);
         assertThat(invoke.response().getResponse().getPayload().toStringUtf8()).isEqualTo("fine");
         assertThat(invoke.response().hasEndorsement()).isTrue();
+    }
+
+    @Test
+    @Order(6)
+    void concurrentProposalsAreEndorsedIndependently() throws Exception {
+        final ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            final List<Future<Endorsed>> results = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                final String function = i % 2 == 0 ? "ok" : "status400";
+                results.add(clients.submit(() -> peer.invoke("bad", function)));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                final Endorsed endorsed = results.get(i).get(60, TimeUnit.SECONDS);
+                assertThat(endorsed.status()).as(endorsed.message()).isEqualTo(i % 2 == 0 ? 200 : 400);
+                assertThat(endorsed.response().hasEndorsement()).isEqualTo(i % 2 == 0);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
     }
 }

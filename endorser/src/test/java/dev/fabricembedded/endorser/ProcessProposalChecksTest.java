@@ -23,7 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The endorser's refusals of fabric-1.4-flow.md §9.1: what is refused before simulation throws
@@ -54,8 +54,7 @@ class ProcessProposalChecksTest {
     }
 
     private static ProposalRejectedException rejected(final SignedProposal signed) {
-        final Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
-                () -> peer.endorser.processProposal(signed));
+        final Throwable thrown = catchThrowable(() -> peer.endorser.processProposal(signed));
         assertThat(thrown).isInstanceOf(ProposalRejectedException.class);
         return (ProposalRejectedException) thrown;
     }
@@ -140,6 +139,18 @@ class ProcessProposalChecksTest {
                 .isEqualTo(SeedFlowTest.expectedProposalHash(proposal));
         assertThat(peer.endorser.chaincodeSupport().isRunning("mycc", "1.0")).isFalse();
         assertThat(LeftBehind.liveChildren()).isEmpty();
+    }
+
+    @Test
+    void deployOfAPackageThatIsNotInstalledIsRefusedByLscc() throws Exception {
+        final ClientProposal proposal = ProposalBuilder.deploy(TestPeer.CHANNEL,
+                ExamplePackages.spec("ghost", "1.0", ByteString.EMPTY, "init")).build(peer.admin());
+        final ProposalResponse response = peer.endorser.processProposal(proposal.signedProposal());
+        assertThat(response.getResponse().getStatus()).isEqualTo(500);
+        assertThat(response.getResponse().getMessage()).isEqualTo("cannot get package for chaincode (ghost:1.0)");
+        assertThat(ProposalResponsePayload.parseFrom(response.getPayload()).getProposalHash().toByteArray())
+                .isEqualTo(SeedFlowTest.expectedProposalHash(proposal));
+        assertThat(response.hasEndorsement()).isFalse();
     }
 
     @Test

@@ -22,7 +22,7 @@ public final class ChaincodeException extends Exception {
     }
 
     /** A new exception whose message is {@code prefix + ": " + this message}, as Go's {@code errors.Wrap}. */
-    ChaincodeException wrap(final String prefix) {
+    public ChaincodeException wrap(final String prefix) {
         return new ChaincodeException(prefix + ": " + getMessage(), this);
     }
 }

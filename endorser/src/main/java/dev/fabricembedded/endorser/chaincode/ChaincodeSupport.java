@@ -119,14 +119,22 @@ public final class ChaincodeSupport implements AutoCloseable {
         this.applicationConfig = builder.applicationConfig;
         this.registry = new HandlerRegistry(builder.mode == ChaincodeMode.DEV);
         this.queryResponses = new QueryResponseGenerator(QueryResponseGenerator.MAX_RESULT_LIMIT);
+        // Fabric's system chaincodes use the Go shim: an Invoke with status 500 is COMPLETED, judged by the endorser
+        final InProcessRuntime systemRuntime = InProcessRuntime.builder()
+                .connectionSettings(connection -> connection.completeFailedInvokes(true)).build();
         for (final SystemChaincode chaincode : systemChaincodes.all()) {
-            inProcessRuntime.register(chaincode.name(), systemChaincodes.version(), chaincode.chaincode());
+            systemRuntime.register(chaincode.name(), systemChaincodes.version(), chaincode.chaincode());
         }
         for (final InProcessChaincode chaincode : builder.inProcessChaincodes) {
             inProcessRuntime.register(chaincode.name(), chaincode.version(), chaincode.chaincode());
         }
-        this.launcher = new RuntimeLauncher(registry, runtime, inProcessRuntime, builder.packages, startupTimeout,
-                builder.packageDir, launched -> new Handler(this, launched));
+        try {
+            this.launcher = new RuntimeLauncher(registry, runtime, inProcessRuntime, systemRuntime, builder.packages,
+                    startupTimeout, builder.packageDir, launched -> new Handler(this, launched));
+        } catch (RuntimeException e) {
+            systemRuntime.close();
+            throw e;
+        }
         final AtomicInteger workers = new AtomicInteger();
         this.invokeWorkers = Executors.newCachedThreadPool(runnable -> {
             final Thread thread = new Thread(runnable, "chaincode-invoke-" + workers.incrementAndGet());

@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * ({@code timeout expired while starting chaincode <cname> for transaction}); on any failure it removes the launch
  * from the registry and stops what was started, so that the next proposal launches afresh.
  *
- * <p>Chaincodes registered with the in-process runtime (system chaincodes, host-registered objects) are started
- * there; every other one from its package with the configured runtime. Threads: named daemon threads
+ * <p>System chaincodes start in the system runtime (in-process, Go shim convention), chaincode objects registered by
+ * the host in the in-process runtime, every other chaincode from its package with the configured runtime. Threads: named daemon threads
  * {@code chaincode-launch-<n>} run the runtimes' start and stop calls, which may block (a container build, a stop
  * grace period). The set of launches is concurrent.
  */
@@ -60,6 +60,7 @@ final class RuntimeLauncher implements AutoCloseable {
     private final HandlerRegistry registry;
     private final ChaincodeRuntime runtime;
     private final InProcessRuntime inProcessRuntime;
+    private final InProcessRuntime systemRuntime;
     private final ChaincodePackageStore packages;
     private final Duration startupTimeout;
     private final Path workDir;
@@ -70,11 +71,13 @@ final class RuntimeLauncher implements AutoCloseable {
     private final AtomicLong packageSequence = new AtomicLong();
 
     RuntimeLauncher(final HandlerRegistry registry, final ChaincodeRuntime runtime,
-            final InProcessRuntime inProcessRuntime, final ChaincodePackageStore packages, final Duration startupTimeout,
+            final InProcessRuntime inProcessRuntime, final InProcessRuntime systemRuntime,
+            final ChaincodePackageStore packages, final Duration startupTimeout,
             final Path workDir, final Function<LaunchedChaincode, Handler> handlers) {
         this.registry = registry;
         this.runtime = runtime;
         this.inProcessRuntime = inProcessRuntime;
+        this.systemRuntime = systemRuntime;
         this.packages = packages;
         this.startupTimeout = startupTimeout;
         this.handlers = handlers;
@@ -151,7 +154,8 @@ final class RuntimeLauncher implements AutoCloseable {
     private LaunchedChaincode start(final String name, final String version, final LaunchState state)
             throws ChaincodeException {
         final String cname = name + ":" + version;
-        final boolean inProcess = inProcessRuntime.isRegistered(name, version);
+        final boolean system = systemRuntime.isRegistered(name, version);
+        final boolean inProcess = system || inProcessRuntime.isRegistered(name, version);
         final byte[] codePackage;
         if (inProcess) {
             codePackage = null;
@@ -161,7 +165,7 @@ final class RuntimeLauncher implements AutoCloseable {
         final LaunchedChaincode launched = new LaunchedChaincode(cname, state, launches::remove);
         launches.add(launched);
         final Handler handler = handlers.apply(launched);
-        final ChaincodeRuntime target = inProcess ? inProcessRuntime : runtime;
+        final ChaincodeRuntime target = system ? systemRuntime : inProcess ? inProcessRuntime : runtime;
         try {
             launchThreads.execute(() -> {
                 try {
@@ -258,10 +262,12 @@ final class RuntimeLauncher implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("closing the chaincode runtime failed", e);
         }
-        try {
-            inProcessRuntime.close();
-        } catch (RuntimeException e) {
-            LOG.warn("closing the in-process chaincode runtime failed", e);
+        for (final InProcessRuntime inProcess : new InProcessRuntime[] {inProcessRuntime, systemRuntime}) {
+            try {
+                inProcess.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing an in-process chaincode runtime failed", e);
+            }
         }
         launchThreads.shutdown();
         try {

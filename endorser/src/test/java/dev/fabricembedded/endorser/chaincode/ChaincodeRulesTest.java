@@ -147,6 +147,40 @@ class ChaincodeRulesTest {
         }
     }
 
+    @Test
+    void chaincodeObjectsOfTheHostRunInProcessWithTheJavaShimsRules() throws Exception {
+        final Chaincode writer = new Chaincode() {
+            @Override
+            public Response init(final ChaincodeStub stub) {
+                stub.putStringState("written", "in-process");
+                return Response.success("init done");
+            }
+
+            @Override
+            public Response invoke(final ChaincodeStub stub) {
+                return Response.error("invoke refused");
+            }
+        };
+        try (ChannelLedger ledger = TestLedgers.open(dir.resolve("objects"), "ch");
+             ChaincodeSupport support = ChaincodeSupport.builder().runtime(new ScriptedRuntime())
+                     .inProcessChaincode("obj", "1.0", writer).build()) {
+            try (TxSimulator simulator = ledger.newTxSimulator("t1")) {
+                final ChaincodeResult init = support.execute(ChaincodeContext.builder("ch", "obj", "1.0", "t1")
+                        .simulator(simulator).init(true).build(), Invocations.input("init"));
+                assertThat(init.response().getPayload().toStringUtf8()).isEqualTo("init done");
+                assertThat(ChaincodeSupportProcessTest.kv(simulator.getTxSimulationResults(), "obj").getWrites(0)
+                        .getValue().toStringUtf8()).isEqualTo("in-process");
+            }
+            try (TxSimulator simulator = ledger.newTxSimulator("t2")) {
+                // a host object is not a system chaincode: an Invoke with 500 is the Java shim's ERROR
+                assertThatThrownBy(() -> support.execute(ChaincodeContext.builder("ch", "obj", "1.0", "t2")
+                        .simulator(simulator).build(), Invocations.input("x")))
+                        .isInstanceOf(ChaincodeException.class)
+                        .hasMessage("transaction returned with failure: invoke refused");
+            }
+        }
+    }
+
     private static String key(final QueryResponse response, final int index) throws InvalidProtocolBufferException {
         return KV.parseFrom(response.getResults(index).getResultBytes()).getKey();
     }

@@ -17,13 +17,13 @@ import java.util.jar.Manifest;
  * {@code misbehaving}), as the build put them on the test class path, and jars the tests build from their own
  * chaincode classes.
  */
-final class ExampleJars {
+public final class ExampleJars {
 
     private ExampleJars() {
     }
 
     /** The examples jar with this classifier. */
-    static Path jar(final String classifier) {
+    public static Path jar(final String classifier) {
         for (final String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             final Path path = Path.of(entry);
             final String name = path.getFileName() == null ? "" : path.getFileName().toString();
@@ -36,7 +36,7 @@ final class ExampleJars {
     }
 
     /** The bytes of the examples jar with this classifier: a code package as installed. */
-    static byte[] bytes(final String classifier) {
+    public static byte[] bytes(final String classifier) {
         try {
             return Files.readAllBytes(jar(classifier));
         } catch (IOException e) {
@@ -48,7 +48,7 @@ final class ExampleJars {
      * A package jar holding one compiled test class (and its nested classes), its manifest naming
      * {@code chaincodeClass} (which may be a class that does not exist).
      */
-    static byte[] packageOf(final Class<?> type, final String chaincodeClass, final Path dir) {
+    public static byte[] packageOf(final Class<?> type, final String chaincodeClass, final Path dir) {
         try {
             final Manifest manifest = new Manifest();
             manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");

@@ -19,20 +19,20 @@ import org.hyperledger.fabric.protos.peer.ChaincodeSpec;
  * {@code <dir>/<name>.<version>}) and instantiates them on a test ledger by committing the {@code ChaincodeData} LSCC
  * would have written under {@code lscc/<name>}.
  */
-final class Installed {
+public final class Installed {
 
     private final ChaincodePackageStore store;
 
-    Installed(final Path directory) {
+    public Installed(final Path directory) {
         this.store = new FileChaincodePackageStore(directory);
     }
 
-    ChaincodePackageStore store() {
+    public ChaincodePackageStore store() {
         return store;
     }
 
     /** The deployment spec of a JAVA chaincode whose code package is {@code jar}. */
-    static ChaincodeDeploymentSpec cds(final String name, final String version, final byte[] jar) {
+    public static ChaincodeDeploymentSpec cds(final String name, final String version, final byte[] jar) {
         return ChaincodeDeploymentSpec.newBuilder()
                 .setChaincodeSpec(ChaincodeSpec.newBuilder().setType(ChaincodeSpec.Type.JAVA)
                         .setChaincodeId(ChaincodeID.newBuilder().setName(name).setVersion(version)
@@ -42,17 +42,17 @@ final class Installed {
     }
 
     /** Installs {@code jar} as {@code name:version}. */
-    ChaincodePackage install(final String name, final String version, final byte[] jar) {
+    public ChaincodePackage install(final String name, final String version, final byte[] jar) {
         return store.install(cds(name, version, jar).toByteString());
     }
 
     /** The definition LSCC derives from an installed package with the default plugins. */
-    static ChaincodeData definition(final ChaincodePackage pkg) {
+    public static ChaincodeData definition(final ChaincodePackage pkg) {
         return pkg.chaincodeData().withInstance("escc", "vscc", ByteString.EMPTY);
     }
 
     /** Commits the definitions under {@code lscc/<name>}, as a deploy transaction would. */
-    static void instantiate(final ChannelLedger ledger, final ChaincodeData... definitions) {
+    public static void instantiate(final ChannelLedger ledger, final ChaincodeData... definitions) {
         final String txId = Invocations.txId();
         final TxReadWriteSet results;
         try (TxSimulator simulator = ledger.newTxSimulator(txId)) {
@@ -65,7 +65,7 @@ final class Installed {
     }
 
     /** Installs and instantiates {@code jar} as {@code name:version}. */
-    ChaincodePackage deploy(final ChannelLedger ledger, final String name, final String version, final byte[] jar) {
+    public ChaincodePackage deploy(final ChannelLedger ledger, final String name, final String version, final byte[] jar) {
         final ChaincodePackage pkg = install(name, version, jar);
         instantiate(ledger, definition(pkg));
         return pkg;

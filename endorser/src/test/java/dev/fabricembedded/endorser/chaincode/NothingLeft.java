@@ -12,13 +12,13 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /** Checks that a closed chaincode support left nothing behind: threads, child processes, channel or package files. */
-final class NothingLeft {
+public final class NothingLeft {
 
     private NothingLeft() {
     }
 
     /** Threads started by chaincode support, runtimes, channels or shims that are still alive. */
-    static List<String> threads() {
+    public static List<String> threads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
@@ -28,12 +28,12 @@ final class NothingLeft {
     }
 
     /** Live (not zombie) child processes of this JVM. */
-    static List<ProcessHandle> children() {
+    public static List<ProcessHandle> children() {
         return ProcessHandle.current().children().filter(p -> p.isAlive() && !isZombie(p.pid())).toList();
     }
 
     /** The live chaincode processes started for {@code name:version}. */
-    static List<ProcessHandle> chaincodeProcesses(final String chaincodeId) {
+    public static List<ProcessHandle> chaincodeProcesses(final String chaincodeId) {
         return children().stream()
                 .filter(p -> p.info().commandLine().map(c -> c.contains("--id " + chaincodeId + " ")).orElse(false))
                 .toList();
@@ -49,7 +49,7 @@ final class NothingLeft {
     }
 
     /** Files and directories under {@code dir} (none if it does not exist). */
-    static List<Path> entries(final Path dir) throws IOException {
+    public static List<Path> entries(final Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -59,7 +59,7 @@ final class NothingLeft {
     }
 
     /** Waits (bounded) for threads and child processes to be gone, then asserts it and that the directories are empty. */
-    static void assertNothingLeft(final Path... directories) throws IOException {
+    public static void assertNothingLeft(final Path... directories) throws IOException {
         final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while ((!threads().isEmpty() || !children().isEmpty()) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
@@ -72,7 +72,7 @@ final class NothingLeft {
     }
 
     /** Waits (bounded) until {@code condition} holds. */
-    static void await(final java.util.function.BooleanSupplier condition, final String what) {
+    public static void await(final java.util.function.BooleanSupplier condition, final String what) {
         final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -30,12 +30,12 @@ import org.hyperledger.fabric.protos.peer.TransactionAction;
  * way Fabric carries them in a block (Transaction → ChaincodeActionPayload → ProposalResponsePayload →
  * ChaincodeAction.results). The ledger checks no signatures, so none are made.
  */
-final class TestLedgers {
+public final class TestLedgers {
 
     private TestLedgers() {
     }
 
-    static ChannelLedger open(final Path dir, final String channelId) {
+    public static ChannelLedger open(final Path dir, final String channelId) {
         return ChannelLedger.builder(dir, channelId)
                 .stateEntries(20_000).txIndexEntries(20_000).historyEntries(20_000)
                 .averageKeySize(24).averageValueSize(32).maxValueSize(64 * 1024)
@@ -43,7 +43,7 @@ final class TestLedgers {
     }
 
     /** Commits one valid transaction carrying {@code results} as the ledger's next block. */
-    static void commit(final ChannelLedger ledger, final String txId, final TxReadWriteSet results) {
+    public static void commit(final ChannelLedger ledger, final String txId, final TxReadWriteSet results) {
         final ChaincodeAction action = ChaincodeAction.newBuilder().setResults(results.toByteString()).build();
         final ProposalResponsePayload prp = ProposalResponsePayload.newBuilder()
                 .setProposalHash(ByteString.copyFromUtf8("proposal-" + txId))

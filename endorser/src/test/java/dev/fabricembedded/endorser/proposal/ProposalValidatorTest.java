@@ -111,7 +111,7 @@ class ProposalValidatorTest {
     void check5HeaderTypeMustBeOneThatProposalsMayCarry() {
         assertFails(invoke().headerType(HeaderType.MESSAGE_VALUE).build(client1).signedProposal(),
                 Code.INVALID_HEADER_TYPE, "invalid header type MESSAGE");
-        assertFails(invoke().headerType(HeaderType.ORDERER_TRANSACTION_VALUE).build(client1).signedProposal(),
+        assertFails(invoke().headerType(4 /* ORDERER_TRANSACTION */).build(client1).signedProposal(),
                 Code.INVALID_HEADER_TYPE, "invalid header type ORDERER_TRANSACTION");
         assertFails(invoke().headerType(42).build(client1).signedProposal(),
                 Code.INVALID_HEADER_TYPE, "invalid header type 42");

@@ -112,6 +112,7 @@ public final class ChaincodeConnection implements AutoCloseable {
         private int queueCapacity = 5000;
         private WaitStrategy waitStrategy = WaitStrategy.spinYieldPark();
         private Duration shutdownTimeout = Duration.ofSeconds(5);
+        private boolean completeFailedInvokes;
 
         private Builder(final Chaincode chaincode, final String chaincodeId) {
             this.chaincode = Objects.requireNonNull(chaincode, "chaincode");
@@ -160,6 +161,17 @@ public final class ChaincodeConnection implements AutoCloseable {
         }
 
         /**
+         * Fabric's Go shim convention for Invoke, which Fabric's system chaincodes follow: an Invoke is answered with
+         * COMPLETED whatever its status, and the endorser judges a status of 500 or more (it returns the response with
+         * the proposal response payload, unendorsed). Default {@code false}: the Java shim's convention, ERROR for 500
+         * or more. Init answers ERROR for 500 or more either way.
+         */
+        public Builder completeFailedInvokes(final boolean complete) {
+            this.completeFailedInvokes = complete;
+            return this;
+        }
+
+        /**
          * Creates the handler and the workers, asks {@code connector} for the channel end bound to the handler, and
          * sends REGISTER.
          *
@@ -173,7 +185,8 @@ public final class ChaincodeConnection implements AutoCloseable {
             final ThreadPoolExecutor workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0L,
                     TimeUnit.MILLISECONDS, waiting, workerThreadFactory(chaincodeId),
                     new ThreadPoolExecutor.AbortPolicy());
-            final ShimHandler handler = new ShimHandler(chaincodeId, chaincode, workers, waitStrategy);
+            final ShimHandler handler = new ShimHandler(chaincodeId, chaincode, workers, waitStrategy,
+                    completeFailedInvokes);
             FrameChannel channel = null;
             try {
                 channel = Objects.requireNonNull(connector.apply(handler), "connector returned no channel");

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * Runs one INIT or TRANSACTION on a worker thread and sends its result, with the completion rules of Fabric's Java
  * shim: a {@link Response} with status 500 or more becomes {@code ERROR} carrying the response message (and the
  * event); any other status becomes {@code COMPLETED} carrying the marshaled {@code peer.Response} (and the event);
- * a throwable (from parsing the message or from the chaincode) becomes {@code ERROR} carrying its stack trace.
+ * a throwable (from parsing the message or from the chaincode) becomes {@code ERROR} carrying its stack trace. A
+ * connection following the Go shim's convention ({@link ChaincodeConnection.Builder#completeFailedInvokes}) answers
+ * every Invoke that returned a response with {@code COMPLETED}.
  */
 final class ChaincodeInvocation implements Runnable {
 
@@ -23,13 +25,19 @@ final class ChaincodeInvocation implements Runnable {
     private final TransactionContext context;
     private final Chaincode chaincode;
     private final FrameChannel channel;
+    private final boolean completeFailedInvokes;
 
+    /**
+     * @param completeFailedInvokes answer an Invoke with COMPLETED whatever its status (Fabric's Go shim), instead of
+     *                              ERROR for a status of 500 or more (the Java shim); Init keeps the ERROR rule
+     */
     ChaincodeInvocation(final ChaincodeMessage message, final TransactionContext context, final Chaincode chaincode,
-            final FrameChannel channel) {
+            final FrameChannel channel, final boolean completeFailedInvokes) {
         this.message = message;
         this.context = context;
         this.chaincode = chaincode;
         this.channel = channel;
+        this.completeFailedInvokes = completeFailedInvokes;
     }
 
     @Override
@@ -46,7 +54,8 @@ final class ChaincodeInvocation implements Runnable {
                 throw new IllegalStateException("chaincode " + chaincode.getClass().getName() + " returned no Response"
                         + " from " + (message.getType() == ChaincodeMessage.Type.INIT ? "init" : "invoke"));
             }
-            if (response.status() >= Response.INTERNAL_SERVER_ERROR) {
+            if (response.status() >= Response.INTERNAL_SERVER_ERROR
+                    && (message.getType() == ChaincodeMessage.Type.INIT || !completeFailedInvokes)) {
                 LOG.warn("{} {} failed with status {}: {}", tx, message.getType(), response.status(),
                         response.message());
                 result = ChaincodeMessageFactory.error(tx, response.message(), stub.getEvent());

@@ -54,15 +54,22 @@ final class ShimHandler implements FrameHandler {
     private final Queue<TransactionContext> finished = new ConcurrentLinkedQueue<>();
 
     /** Written by the event loop only (and once before REGISTER is sent); volatile for observers. */
+    private final boolean completeFailedInvokes;
     private volatile ShimState state = ShimState.CREATED;
     private volatile long unexpectedMessages;
 
     ShimHandler(final String chaincodeId, final Chaincode chaincode, final Executor workers,
             final WaitStrategy waitStrategy) {
+        this(chaincodeId, chaincode, workers, waitStrategy, false);
+    }
+
+    ShimHandler(final String chaincodeId, final Chaincode chaincode, final Executor workers,
+            final WaitStrategy waitStrategy, final boolean completeFailedInvokes) {
         this.chaincodeId = chaincodeId;
         this.chaincode = chaincode;
         this.workers = workers;
         this.waitStrategy = waitStrategy;
+        this.completeFailedInvokes = completeFailedInvokes;
     }
 
     /** Sends REGISTER with {@code ChaincodeID{name: "name:version"}}; the state is CREATED from now on. */
@@ -145,7 +152,7 @@ final class ShimHandler implements FrameHandler {
         final TransactionContext context = new TransactionContext(key, channel, waitStrategy, finished);
         running.put(key, context);
         try {
-            workers.execute(new ChaincodeInvocation(message, context, chaincode, channel));
+            workers.execute(new ChaincodeInvocation(message, context, chaincode, channel, completeFailedInvokes));
         } catch (RejectedExecutionException e) {
             running.remove(key);
             LOG.warn("{} failed to submit {} for processing: {}", key, message.getType(), e.toString());

@@ -54,6 +54,21 @@ class ChaincodeCompletionTest {
     }
 
     @Test
+    void withTheGoShimConventionAFailedInvokeIsCompletedAndAFailedInitIsStillAnError() throws Exception {
+        final FunctionChaincode failing = new FunctionChaincode(stub -> Response.of(500, "lscc says no", null));
+        try (InJvmChaincode shim = InJvmChaincode.ready(failing, b -> b.completeFailedInvokes(true))) {
+            final ChaincodeMessage invoke = shim.peer.execute(Type.TRANSACTION, "ch", "tx1", "f")
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(invoke.getType()).isEqualTo(Type.COMPLETED);
+            assertThat(ScriptedPeer.responseOf(invoke).getStatus()).isEqualTo(500);
+            assertThat(ScriptedPeer.responseOf(invoke).getMessage()).isEqualTo("lscc says no");
+            final ChaincodeMessage init = shim.peer.execute(Type.INIT, "ch", "tx2", "f").get(10, TimeUnit.SECONDS);
+            assertThat(init.getType()).isEqualTo(Type.ERROR);
+            assertThat(init.getPayload().toStringUtf8()).isEqualTo("lscc says no");
+        }
+    }
+
+    @Test
     void completedCarriesTheEvent() throws Exception {
         final ChaincodeMessage result = run(new FunctionChaincode(stub -> {
             stub.setEvent("first", null);
