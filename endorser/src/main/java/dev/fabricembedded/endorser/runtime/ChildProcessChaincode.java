@@ -78,17 +78,7 @@ final class ChildProcessChaincode implements RunningChaincode {
         }
         final ExitStatus status = new ExitStatus(code, "chaincode process " + process.pid() + " exited with " + code,
                 output.lastLines());
-        try {
-            released.accept(this);
-        } catch (RuntimeException e) {
-            LOG.warn("chaincode {}: releasing failed", spec.chaincodeId(), e);
-        }
-        if (code == 0) {
-            LOG.info("chaincode {}: {}", spec.chaincodeId(), status.message());
-        } else {
-            LOG.warn("chaincode {}: {}", spec.chaincodeId(), status.message());
-        }
-        exit.complete(status);
+        ChaincodeExit.finish(this, released, status, null, LOG, exit);
     }
 
     @Override

@@ -126,17 +126,7 @@ final class ContainerChaincode implements RunningChaincode {
         closeQuietly(waitStream);
         remove();
         final ExitStatus status = new ExitStatus(code, message, output.lastLines());
-        try {
-            released.accept(this);
-        } catch (RuntimeException e) {
-            LOG.warn("chaincode {}: releasing failed", spec.chaincodeId(), e);
-        }
-        if (code == 0) {
-            LOG.info("chaincode {}: {} ({})", spec.chaincodeId(), message, containerName);
-        } else {
-            LOG.warn("chaincode {}: {} ({})", spec.chaincodeId(), message, containerName);
-        }
-        exit.complete(status);
+        ChaincodeExit.finish(this, released, status, containerName, LOG, exit);
     }
 
     /** Removes the container, running or not. */

@@ -50,13 +50,7 @@ final class InProcessChaincode implements RunningChaincode {
                 ? 0 : 1;
         final ExitStatus status = new ExitStatus(code, "in-process chaincode " + spec.chaincodeId() + " ended: "
                 + reason, List.of());
-        try {
-            released.accept(this);
-        } catch (RuntimeException e) {
-            LOG.warn("chaincode {}: releasing failed", spec.chaincodeId(), e);
-        }
-        LOG.info("chaincode {}: {}", spec.chaincodeId(), status.message());
-        exit.complete(status);
+        ChaincodeExit.finish(this, released, status, null, LOG, exit);
     }
 
     @Override
