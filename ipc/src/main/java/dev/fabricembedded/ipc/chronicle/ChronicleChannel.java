@@ -47,7 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Closing, for any reason, releases everything on the event-loop thread right after the handler's
  * {@code onClose}: the other side is told with a close frame (unless it is the one that left), the liveness
- * thread stops, the queues close, and the creating side deletes the directory.
+ * thread stops, the queues close, and the creating side deletes the directory. The attaching side announces
+ * itself with a keepalive as it attaches and answers a close frame with its own; a creating side that closed
+ * first waits for that answer (bounded by {@link ChronicleChannelBuilder#closeLinger}) before deleting the
+ * directory, so frames sent just before a close are read, not deleted under the reader.
  */
 public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
 
@@ -62,6 +65,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
     private final long keepaliveNanos;
     private final long livenessTimeoutNanos;
     private final Duration closeTimeout;
+    private final long closeLingerNanos;
     /** Read by the liveness thread; set at build time or later by {@link #watchProcess}. */
     private volatile WatchedProcess watched;
 
@@ -90,6 +94,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         this.keepaliveNanos = settings.keepaliveInterval().toNanos();
         this.livenessTimeoutNanos = settings.livenessTimeout().toNanos();
         this.closeTimeout = settings.closeTimeout();
+        this.closeLingerNanos = settings.closeLinger().toNanos();
         this.watched = settings.watched();
         this.outboundQueue = outbound;
         this.appender = outbound.createAppender();
@@ -145,6 +150,10 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
     }
 
     private void start() {
+        if (!creator) {
+            // tells the creator someone is attached: it then waits for this side's answer when it closes first
+            write(FrameKind.KEEPALIVE, NO_PAYLOAD);
+        }
         loop.start();
         livenessThread.start();
         LOG.debug("channel {} {} at {}", name, creator ? "created" : "attached", directory.path());
@@ -320,7 +329,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
             if (read != seenRead) {
                 seenRead = read;
                 silentNanos = 0;
-            } else if (read > 0 && loop.isAwaitingInput() && (silentNanos += elapsed) > livenessTimeoutNanos) {
+            } else if ((read > 0 || !creator) && loop.isAwaitingInput() && (silentNanos += elapsed) > livenessTimeoutNanos) {
                 loop.closeNow(new CloseReason(CloseReason.Kind.KEEPALIVE_TIMEOUT, "nothing heard from the other side for "
                         + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms (liveness timeout "
                         + TimeUnit.NANOSECONDS.toMillis(livenessTimeoutNanos) + " ms)"));
@@ -349,10 +358,17 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
             running = false;
             LockSupport.unpark(livenessThread);
             CloseReason reason = loop.closeReason();
-            boolean otherSideLeft = reason != null && (reason.kind() == CloseReason.Kind.REMOTE_CLOSE
-                    || reason.kind() == CloseReason.Kind.REMOTE_PROCESS_EXITED);
-            if (!otherSideLeft) {
+            CloseReason.Kind kind = reason != null ? reason.kind() : CloseReason.Kind.LOCAL_CLOSE;
+            // the creator's close frame is answered by the attacher's (the acknowledgement the creator lingers for)
+            boolean tell = kind != CloseReason.Kind.REMOTE_PROCESS_EXITED
+                    && !(creator && kind == CloseReason.Kind.REMOTE_CLOSE);
+            if (tell) {
                 write(FrameKind.CLOSE, NO_PAYLOAD);
+            }
+            if (creator && (kind == CloseReason.Kind.LOCAL_CLOSE || kind == CloseReason.Kind.HANDLER_FAILED)
+                    && loop.isEventThread()
+                    && !inbound.awaitOtherSideClose(closeLingerNanos, this::otherSideMayBeAlive)) {
+                LOG.debug("channel {}: no close acknowledgement from the other side; deleting the directory anyway", name);
             }
             join(livenessThread);
             synchronized (writeLock) {
@@ -375,6 +391,11 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         } finally {
             releasedLatch.countDown();
         }
+    }
+
+    private boolean otherSideMayBeAlive() {
+        WatchedProcess other = watched;
+        return other == null || other.isAlive();
     }
 
     private boolean join(Thread thread) {

@@ -40,6 +40,7 @@ public final class ChronicleChannelBuilder {
     private Duration keepaliveInterval = Duration.ofSeconds(1);
     private Duration livenessTimeout = Duration.ofSeconds(10);
     private Duration closeTimeout = Duration.ofSeconds(10);
+    private Duration closeLinger = Duration.ofSeconds(2);
     private RollCycle rollCycle = RollCycles.FIVE_MINUTELY;
     private WatchedProcess watched;
 
@@ -103,8 +104,9 @@ public final class ChronicleChannelBuilder {
 
     /**
      * The channel closes with {@code KEEPALIVE_TIMEOUT} when nothing arrived from the other side for this long
-     * (default 10 s). It applies once the other side has been heard from; before that (a chaincode process
-     * still starting) the owner's own start-up timeout and {@link #watchProcess} apply.
+     * (default 10 s). On the creating side it applies once the other side has been heard from; before that (a
+     * chaincode process still starting) the owner's own start-up timeout and {@link #watchProcess} apply. The
+     * attaching side counts from the start: its creator exists before it and keeps writing.
      */
     public ChronicleChannelBuilder livenessTimeout(Duration timeout) {
         this.livenessTimeout = positive(timeout, "liveness timeout");
@@ -114,6 +116,17 @@ public final class ChronicleChannelBuilder {
     /** How long {@code close} waits for a handler still busy on the event-loop thread (default 10 s). */
     public ChronicleChannelBuilder closeTimeout(Duration timeout) {
         this.closeTimeout = positive(timeout, "close timeout");
+        return this;
+    }
+
+    /**
+     * How long the creating side, when it closes first, waits for the other side to acknowledge with its own
+     * close frame before deleting the directory (default 2 s, like TCP's linger). Without the wait, frames sent
+     * just before the close could be deleted before the other side read them. The wait ends at once when the
+     * acknowledgement arrives, when the watched process has exited, or when nobody ever attached.
+     */
+    public ChronicleChannelBuilder closeLinger(Duration linger) {
+        this.closeLinger = positive(linger, "close linger");
         return this;
     }
 
@@ -193,6 +206,10 @@ public final class ChronicleChannelBuilder {
 
     Duration closeTimeout() {
         return closeTimeout;
+    }
+
+    Duration closeLinger() {
+        return closeLinger;
     }
 
     WatchedProcess watched() {

@@ -4,7 +4,10 @@ import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.loop.FrameEventLoop;
 import dev.fabricembedded.ipc.loop.FrameSource;
 import java.io.File;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -26,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class InboundQueueReader implements FrameSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundQueueReader.class);
+    private static final long LINGER_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
     private final String name;
     private final SingleChronicleQueue queue;
@@ -41,6 +45,7 @@ final class InboundQueueReader implements FrameSource {
     private int readCycle = Integer.MIN_VALUE;
     private File readFile;
     private boolean ended;
+    private boolean closeFrameRead;
     private boolean closed;
 
     InboundQueueReader(String name, SingleChronicleQueue queue, int maxFrameSize) {
@@ -103,6 +108,7 @@ final class InboundQueueReader implements FrameSource {
                 }
                 if (kind == FrameKind.CLOSE) {
                     ended = true;
+                    closeFrameRead = true;
                     loop.closeOrdered(new CloseReason(CloseReason.Kind.REMOTE_CLOSE, "the other side closed the channel"));
                     return null;
                 }
@@ -121,6 +127,57 @@ final class InboundQueueReader implements FrameSource {
             loop.closeNow(new CloseReason(CloseReason.Kind.IO_ERROR,
                     "reading " + queue.fileAbsolutePath() + " failed: " + e));
             return null;
+        }
+    }
+
+    /**
+     * For a creating side that closed first: reads on, discarding whatever still arrives, until the other
+     * side's close frame, its acknowledgement that it has read everything before this side's close. Gives up
+     * after {@code timeoutNanos}, when {@code otherSideAlive} turns false, when this reader already ended (a
+     * corrupt frame or a read failure), or at once when nothing was ever written (nobody attached).
+     *
+     * @return {@code true} if the other side's close frame was read
+     */
+    boolean awaitOtherSideClose(long timeoutNanos, BooleanSupplier otherSideAlive) {
+        if (closeFrameRead) {
+            return true;
+        }
+        if (ended || closed) {
+            return false;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        try {
+            if (tailer == null) {
+                tailer = queue.createTailer();
+            }
+            while (true) {
+                boolean present;
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    present = dc.isPresent();
+                    if (present && dc.isData()) {
+                        read++;
+                        if (FrameCodec.read(dc.wire().bytes(), maxFrameSize, payload) == FrameKind.CLOSE) {
+                            closeFrameRead = true;
+                        }
+                        payload[0] = null;
+                    }
+                }
+                if (closeFrameRead) {
+                    return true;
+                }
+                if (present) {
+                    continue;
+                }
+                if (read == 0 || !otherSideAlive.getAsBoolean() || System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(LINGER_POLL_NANOS);
+            }
+        } catch (CorruptFrameException | RuntimeException e) {
+            LOG.debug("channel {}: stopped waiting for the other side's close: {}", name, e.toString());
+            return false;
+        } finally {
+            ended = true;
         }
     }
 

@@ -112,6 +112,88 @@ class ChronicleChannelTest {
     }
 
     @Test
+    void aCreatorClosingFirstWaitsForTheAttacherToReadEverythingBeforeDeletingTheDirectory() throws Exception {
+        Path dir = base.resolve("linger");
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch first = new CountDownLatch(1);
+        RecordingHandler slow = new RecordingHandler() {
+            @Override
+            public void onFrame(FrameChannel channel, byte[] frame) {
+                super.onFrame(channel, frame);
+                first.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        RecordingHandler peer = new RecordingHandler();
+        ChronicleChannel created = ChronicleChannel.builder(dir).name("linger-p").closeLinger(Duration.ofSeconds(30))
+                .create(peer);
+        try (ChronicleChannel attached = ChronicleChannel.builder(dir).name("linger-c").attach(slow)) {
+            for (int i = 0; i < 200; i++) {
+                created.send(numbered(i, 16));
+            }
+            assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
+            Thread closer = new Thread(created::close, "test-closer");
+            closer.start();
+            assertThat(peer.awaitClose().kind()).isEqualTo(CloseReason.Kind.LOCAL_CLOSE);
+            // the attacher's handler is stuck on frame 0: the creator must not delete what it has not read
+            closer.join(300);
+            assertThat(closer.isAlive()).isTrue();
+            assertThat(dir.resolve(ChannelDirectory.CREATOR_TO_ATTACHER)).isDirectory();
+            release.countDown();
+            assertThat(slow.awaitClose().kind()).isEqualTo(CloseReason.Kind.REMOTE_CLOSE);
+            closer.join(30_000);
+            assertThat(closer.isAlive()).isFalse();
+            assertThat(slow.frames).hasSize(200);
+            assertThat(number(slow.frames.get(199))).isEqualTo(199);
+            assertThat(attached.isOpen()).isFalse();
+        } finally {
+            release.countDown();
+            created.close();
+        }
+        IpcThreads.assertNoneLeft("linger-p");
+        IpcThreads.assertNoneLeft("linger-c");
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void aCreatorWithNobodyAttachedClosesWithoutLingering() throws Exception {
+        Path dir = base.resolve("alone");
+        RecordingHandler peer = new RecordingHandler();
+        ChronicleChannel created = ChronicleChannel.builder(dir).name("alone").closeLinger(Duration.ofMinutes(5))
+                .create(peer);
+        Thread closer = new Thread(created::close, "test-closer");
+        closer.start();
+        // a five-minute linger would keep the closer alive: with nobody attached there is nothing to wait for
+        closer.join(30_000);
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(peer.awaitClose().kind()).isEqualTo(CloseReason.Kind.LOCAL_CLOSE);
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void anAttacherWhoseCreatorNeverSpeaksClosesWithKeepaliveTimeout() throws Exception {
+        Path dir = base.resolve("mute-creator");
+        // a fake creator: the directory and its queues, and then not a word
+        ChannelDirectory.create(dir, 1024, RollCycleNames.of(RollCycles.FIVE_MINUTELY));
+        for (String queueDir : List.of(ChannelDirectory.CREATOR_TO_ATTACHER, ChannelDirectory.ATTACHER_TO_CREATOR)) {
+            Files.createDirectory(dir.resolve(queueDir));
+        }
+        RecordingHandler chaincode = new RecordingHandler();
+        try (ChronicleChannel attached = ChronicleChannel.builder(dir).name("mute-c")
+                .keepaliveInterval(Duration.ofMillis(50)).livenessTimeout(Duration.ofMillis(400)).attach(chaincode)) {
+            CloseReason reason = chaincode.awaitClose();
+            assertThat(reason.kind()).isEqualTo(CloseReason.Kind.KEEPALIVE_TIMEOUT);
+            assertThat(reason.message()).contains("liveness timeout 400 ms");
+            assertThat(attached.isOpen()).isFalse();
+        }
+        IpcThreads.assertNoneLeft("mute-c");
+    }
+
+    @Test
     void refusesOversizedFramesAtTheSenderAndCarriesMaximumSizeOnes() throws Exception {
         Path dir = base.resolve("sizes");
         RecordingHandler chaincode = new RecordingHandler();
@@ -280,7 +362,11 @@ class ChronicleChannelTest {
                     garbage.write(dc.wire().bytes());
                 }
             }
-            created.send(new byte[] {2});
+            try {
+                created.send(new byte[] {2});
+            } catch (ChannelClosedException alreadyToldByTheOtherSide) {
+                // the attacher may have read the garbage, closed and told this side already
+            }
             CloseReason reason = chaincode.awaitClose();
             assertThat(reason.kind()).isEqualTo(CloseReason.Kind.CORRUPT_FRAME);
             assertThat(reason.message()).contains(expected).contains(ChannelDirectory.CREATOR_TO_ATTACHER);
