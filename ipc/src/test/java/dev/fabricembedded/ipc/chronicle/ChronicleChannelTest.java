@@ -7,6 +7,7 @@ import dev.fabricembedded.ipc.ChannelClosedException;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.FrameTooLargeException;
+import dev.fabricembedded.ipc.GatedHandler;
 import dev.fabricembedded.ipc.IpcThreads;
 import dev.fabricembedded.ipc.RecordingHandler;
 import dev.fabricembedded.ipc.WaitStrategy;
@@ -17,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
@@ -114,20 +114,7 @@ class ChronicleChannelTest {
     @Test
     void aCreatorClosingFirstWaitsForTheAttacherToReadEverythingBeforeDeletingTheDirectory() throws Exception {
         Path dir = base.resolve("linger");
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch first = new CountDownLatch(1);
-        RecordingHandler slow = new RecordingHandler() {
-            @Override
-            public void onFrame(FrameChannel channel, byte[] frame) {
-                super.onFrame(channel, frame);
-                first.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        GatedHandler slow = new GatedHandler();
         RecordingHandler peer = new RecordingHandler();
         ChronicleChannel created = ChronicleChannel.builder(dir).name("linger-p").closeLinger(Duration.ofSeconds(30))
                 .create(peer);
@@ -135,7 +122,7 @@ class ChronicleChannelTest {
             for (int i = 0; i < 200; i++) {
                 created.send(numbered(i, 16));
             }
-            assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.awaitFirstFrame()).isTrue();
             Thread closer = new Thread(created::close, "test-closer");
             closer.start();
             assertThat(peer.awaitClose().kind()).isEqualTo(CloseReason.Kind.LOCAL_CLOSE);
@@ -143,7 +130,7 @@ class ChronicleChannelTest {
             closer.join(300);
             assertThat(closer.isAlive()).isTrue();
             assertThat(dir.resolve(ChannelDirectory.CREATOR_TO_ATTACHER)).isDirectory();
-            release.countDown();
+            slow.open();
             assertThat(slow.awaitClose().kind()).isEqualTo(CloseReason.Kind.REMOTE_CLOSE);
             closer.join(30_000);
             assertThat(closer.isAlive()).isFalse();
@@ -151,7 +138,7 @@ class ChronicleChannelTest {
             assertThat(number(slow.frames.get(199))).isEqualTo(199);
             assertThat(attached.isOpen()).isFalse();
         } finally {
-            release.countDown();
+            slow.open();
             created.close();
         }
         IpcThreads.assertNoneLeft("linger-p");
@@ -238,26 +225,13 @@ class ChronicleChannelTest {
     @Test
     void closeWithFramesInFlightDropsTheUndeliveredOnesAndStopsEverything() throws Exception {
         Path dir = base.resolve("inflight");
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch first = new CountDownLatch(1);
-        RecordingHandler slow = new RecordingHandler() {
-            @Override
-            public void onFrame(FrameChannel channel, byte[] frame) {
-                super.onFrame(channel, frame);
-                first.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        GatedHandler slow = new GatedHandler();
         RecordingHandler peer = new RecordingHandler();
         ChronicleChannel created = ChronicleChannel.builder(dir).name("inf-p").create(peer);
         ChronicleChannel attached = ChronicleChannel.builder(dir).name("inf-c").ringSize(16).attach(slow);
         try {
             created.send(numbered(0, 8));
-            assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.awaitFirstFrame()).isTrue();
             for (int i = 1; i < 5_000; i++) {
                 created.send(numbered(i, 8));
             }
@@ -266,7 +240,7 @@ class ChronicleChannelTest {
             while (attached.isOpen()) {
                 Thread.sleep(1);
             }
-            release.countDown();
+            slow.open();
             closer.join(30_000);
             assertThat(closer.isAlive()).isFalse();
             assertThat(slow.awaitClose().kind()).isEqualTo(CloseReason.Kind.LOCAL_CLOSE);
@@ -275,7 +249,7 @@ class ChronicleChannelTest {
             assertThat(peer.awaitClose().kind()).isEqualTo(CloseReason.Kind.REMOTE_CLOSE);
             IpcThreads.assertNoneLeft("inf-c");
         } finally {
-            release.countDown();
+            slow.open();
             attached.close();
             created.close();
         }

@@ -6,13 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fabricembedded.ipc.ChannelClosedException;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
+import dev.fabricembedded.ipc.GatedHandler;
 import dev.fabricembedded.ipc.FrameTooLargeException;
 import dev.fabricembedded.ipc.IpcThreads;
 import dev.fabricembedded.ipc.RecordingHandler;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class InJvmChannelsTest {
@@ -158,24 +157,11 @@ class InJvmChannelsTest {
 
     @Test
     void closeWithFramesInFlightDiscardsThemAndDeliversNothingAfterOnClose() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch firstArrived = new CountDownLatch(1);
-        RecordingHandler slow = new RecordingHandler() {
-            @Override
-            public void onFrame(FrameChannel channel, byte[] frame) {
-                super.onFrame(channel, frame);
-                firstArrived.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        GatedHandler slow = new GatedHandler();
         RecordingHandler a = new RecordingHandler();
         ChannelPair pair = InJvmChannels.builder("inflight").ringSize(64).pair(a, slow);
         pair.first().send(numbered(0, 4));
-        assertThat(firstArrived.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(slow.awaitFirstFrame()).isTrue();
         for (int i = 1; i < 60; i++) {
             pair.first().send(numbered(i, 4));
         }
@@ -184,7 +170,7 @@ class InJvmChannelsTest {
         while (pair.second().isOpen()) {
             Thread.sleep(1);
         }
-        release.countDown();
+        slow.open();
         closer.join(30_000);
 
         assertThat(slow.awaitClose().kind()).isEqualTo(CloseReason.Kind.LOCAL_CLOSE);
