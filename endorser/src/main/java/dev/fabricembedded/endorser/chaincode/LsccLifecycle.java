@@ -9,6 +9,7 @@ import dev.fabricembedded.scc.ccprovider.ChaincodePackageStore;
 import dev.fabricembedded.scc.ccprovider.InvalidChaincodeException;
 import dev.fabricembedded.scc.lscc.Lscc;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Chaincode definitions from LSCC's state and the installed package store (Fabric 1.4's
@@ -22,7 +23,19 @@ import java.util.Optional;
  */
 public final class LsccLifecycle implements Lifecycle {
 
+    /** Packages whose instantiation policy is remembered at most; past it the memo starts again empty. */
+    static final int MAX_REMEMBERED_POLICIES = 1024;
+
     private final ChaincodePackageStore packages;
+    /**
+     * The instantiation policy (or its absence) of each installed {@code name\0version} seen by
+     * {@link #checkInstantiationPolicy}, Fabric 1.4's chaincode info cache ({@code ccprovider.EnableCCInfoCache}, on in
+     * every peer): a package, once installed, is never replaced, so its policy cannot change, and re-reading, parsing
+     * and fingerprinting the whole package (a jar of megabytes for a real chaincode) before every invoke is what
+     * Fabric avoids too. Only found packages are remembered: a package installed later is seen at once. Launches
+     * still read the package afresh and check its fingerprint.
+     */
+    private final ConcurrentHashMap<String, Optional<ByteString>> instantiationPolicies = new ConcurrentHashMap<>();
 
     /** @param packages the installed packages; null means none is installed */
     public LsccLifecycle(final ChaincodePackageStore packages) {
@@ -60,10 +73,18 @@ public final class LsccLifecycle implements Lifecycle {
     @Override
     public void checkInstantiationPolicy(final String name, final String version, final ChaincodeData definition)
             throws ChaincodeException {
-        try {
-            installed(name, version).checkInstantiationPolicy(definition);
-        } catch (InvalidChaincodeException e) {
-            throw new ChaincodeException(e.getMessage(), e);
+        final String key = name + '\0' + version;
+        Optional<ByteString> own = instantiationPolicies.get(key);
+        if (own == null) {
+            own = installed(name, version).instantiationPolicy();
+            if (instantiationPolicies.size() >= MAX_REMEMBERED_POLICIES) {
+                instantiationPolicies.clear();
+            }
+            instantiationPolicies.put(key, own);
+        }
+        // ChaincodePackage.checkInstantiationPolicy's rule, on the remembered policy
+        if (own.isPresent() && !own.get().equals(definition.instantiationPolicy())) {
+            throw new ChaincodeException("Instantiation policy mismatch for cc " + name + "/" + version);
         }
     }
 
