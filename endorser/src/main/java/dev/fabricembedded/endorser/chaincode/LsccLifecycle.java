@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (so a simulator records the read); what is launched is the locally installed package of that version, after the
  * fingerprint check against the definition.
  *
- * <p>Stateless apart from the store; thread-safe as long as each query executor is used by one thread at a time
+ * <p>State: the store, and a concurrent memo of installed packages' instantiation policies (see
+ * {@link #checkInstantiationPolicy}). Thread-safe as long as each query executor is used by one thread at a time
  * (chaincode support holds the simulator's monitor).
  */
 public final class LsccLifecycle implements Lifecycle {
@@ -70,6 +71,12 @@ public final class LsccLifecycle implements Lifecycle {
         return new ChaincodeContainerInfo(pkg.name(), pkg.version());
     }
 
+    /**
+     * Fabric's {@code ccprovider.CheckInstantiationPolicy}: the installed package {@code name:version} must exist, and
+     * when it carries an instantiation policy (a signed package) the definition's must be byte-equal to it. The
+     * package's policy is read once per {@code name:version} and remembered (see the field's comment); a missing
+     * package is looked up again every time.
+     */
     @Override
     public void checkInstantiationPolicy(final String name, final String version, final ChaincodeData definition)
             throws ChaincodeException {
