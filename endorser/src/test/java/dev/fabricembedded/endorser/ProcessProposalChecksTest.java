@@ -72,6 +72,21 @@ class ProcessProposalChecksTest {
     }
 
     @Test
+    void aTamperedCopyOfAProposalJustCheckedAndRememberedIsStillRefused() {
+        // the honest proposal passes the checks (its signature is remembered for the peer/Propose ACL) and then
+        // fails only because mycc is not instantiated; the same bytes with a tampered signature must not profit
+        final SignedProposal signed = invoke().build(peer.client()).signedProposal();
+        assertThat(peer.endorser.processProposal(signed).getResponse().getMessage())
+                .startsWith("make sure the chaincode mycc has been successfully instantiated");
+        final byte[] signature = signed.getSignature().toByteArray();
+        signature[signature.length - 1] ^= 1;
+        final ProposalRejectedException e = rejected(signed.toBuilder()
+                .setSignature(ByteString.copyFrom(signature)).build());
+        assertThat(e.validationCode()).contains(ProposalValidation.Code.ACCESS_DENIED);
+        assertThat(e).hasMessage("access denied: channel [mychannel] creator org [Org1MSP]");
+    }
+
+    @Test
     void txIdThatIsNotTheHashOfNonceAndCreatorIsRefused() {
         final ClientProposal honest = invoke().build(peer.client());
         final ProposalRejectedException e = rejected(invoke().nonce(honest.nonce()).txId("0123")

@@ -45,6 +45,28 @@ public interface Identity {
     /** {@code Verify(message, signature)} without copying the message. */
     VerificationResult verify(ByteString message, ByteString signature);
 
+    /**
+     * {@link #verify(ByteString, ByteString)}, and a success is remembered for a short while (a few entries, about
+     * two seconds) so that {@link #verifyOrRecall} of the very same message and signature moments later needs no
+     * second ECDSA verification. For checks known to be repeated: the endorser verifies a proposal's creator
+     * signature with it before the {@code peer/Propose} policy evaluates the same signed data
+     * ({@link dev.fabricembedded.msp.crypto.RecentVerifications} says why a recalled answer is exact). The default
+     * remembers nothing.
+     */
+    default VerificationResult verifyAndRemember(ByteString message, ByteString signature) {
+        return verify(message, signature);
+    }
+
+    /**
+     * {@link #verify(ByteString, ByteString)}, or {@code valid} at once when this identity
+     * {@link #verifyAndRemember verified and remembered} the same signature bytes over a message with the same
+     * SHA-256 moments ago. Policy evaluation uses it; anything not remembered, a tampered signature or message
+     * included, is verified in full. The default always verifies.
+     */
+    default VerificationResult verifyOrRecall(ByteString message, ByteString signature) {
+        return verify(message, signature);
+    }
+
     /** The certificate's NotAfter. */
     Instant expiresAt();
 

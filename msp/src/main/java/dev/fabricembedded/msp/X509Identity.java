@@ -83,6 +83,16 @@ final class X509Identity implements Identity {
     }
 
     @Override
+    public VerificationResult verifyAndRemember(ByteString message, ByteString signature) {
+        return verifier.verifyAndRemember(message, signature);
+    }
+
+    @Override
+    public VerificationResult verifyOrRecall(ByteString message, ByteString signature) {
+        return verifier.verifyOrRecall(message, signature);
+    }
+
+    @Override
     public Instant expiresAt() {
         return certificate.notAfter();
     }

@@ -9,6 +9,7 @@ import dev.fabricembedded.scc.ccprovider.ChaincodePackageStore;
 import dev.fabricembedded.scc.ccprovider.InvalidChaincodeException;
 import dev.fabricembedded.scc.lscc.Lscc;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Chaincode definitions from LSCC's state and the installed package store (Fabric 1.4's
@@ -17,12 +18,25 @@ import java.util.Optional;
  * (so a simulator records the read); what is launched is the locally installed package of that version, after the
  * fingerprint check against the definition.
  *
- * <p>Stateless apart from the store; thread-safe as long as each query executor is used by one thread at a time
+ * <p>State: the store, and a concurrent memo of installed packages' instantiation policies (see
+ * {@link #checkInstantiationPolicy}). Thread-safe as long as each query executor is used by one thread at a time
  * (chaincode support holds the simulator's monitor).
  */
 public final class LsccLifecycle implements Lifecycle {
 
+    /** Packages whose instantiation policy is remembered at most; past it the memo starts again empty. */
+    static final int MAX_REMEMBERED_POLICIES = 1024;
+
     private final ChaincodePackageStore packages;
+    /**
+     * The instantiation policy (or its absence) of each installed {@code name\0version} seen by
+     * {@link #checkInstantiationPolicy}, Fabric 1.4's chaincode info cache ({@code ccprovider.EnableCCInfoCache}, on in
+     * every peer): a package, once installed, is never replaced, so its policy cannot change, and re-reading, parsing
+     * and fingerprinting the whole package (a jar of megabytes for a real chaincode) before every invoke is what
+     * Fabric avoids too. Only found packages are remembered: a package installed later is seen at once. Launches
+     * still read the package afresh and check its fingerprint.
+     */
+    private final ConcurrentHashMap<String, Optional<ByteString>> instantiationPolicies = new ConcurrentHashMap<>();
 
     /** @param packages the installed packages; null means none is installed */
     public LsccLifecycle(final ChaincodePackageStore packages) {
@@ -57,13 +71,27 @@ public final class LsccLifecycle implements Lifecycle {
         return new ChaincodeContainerInfo(pkg.name(), pkg.version());
     }
 
+    /**
+     * Fabric's {@code ccprovider.CheckInstantiationPolicy}: the installed package {@code name:version} must exist, and
+     * when it carries an instantiation policy (a signed package) the definition's must be byte-equal to it. The
+     * package's policy is read once per {@code name:version} and remembered (see the field's comment); a missing
+     * package is looked up again every time.
+     */
     @Override
     public void checkInstantiationPolicy(final String name, final String version, final ChaincodeData definition)
             throws ChaincodeException {
-        try {
-            installed(name, version).checkInstantiationPolicy(definition);
-        } catch (InvalidChaincodeException e) {
-            throw new ChaincodeException(e.getMessage(), e);
+        final String key = name + '\0' + version;
+        Optional<ByteString> own = instantiationPolicies.get(key);
+        if (own == null) {
+            own = installed(name, version).instantiationPolicy();
+            if (instantiationPolicies.size() >= MAX_REMEMBERED_POLICIES) {
+                instantiationPolicies.clear();
+            }
+            instantiationPolicies.put(key, own);
+        }
+        // ChaincodePackage.checkInstantiationPolicy's rule, on the remembered policy
+        if (own.isPresent() && !own.get().equals(definition.instantiationPolicy())) {
+            throw new ChaincodeException("Instantiation policy mismatch for cc " + name + "/" + version);
         }
     }
 

@@ -167,7 +167,8 @@ public final class ProposalValidator {
         if (!validation.isValid()) {
             return new CreatorCheck(null, "creator certificate is not valid: " + validation.message());
         }
-        final VerificationResult verification = identity.verify(message, signature);
+        // remembered: the peer/Propose ACL evaluates the same signed data next and then recalls instead of verifying
+        final VerificationResult verification = identity.verifyAndRemember(message, signature);
         if (!verification.isValid()) {
             return new CreatorCheck(null, "creator's signature over the proposal is not valid: "
                     + verification.message());

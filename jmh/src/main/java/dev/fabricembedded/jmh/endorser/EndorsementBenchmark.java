@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  * signature and one ECDSA sign of the proposal response payload ({@code cryptoOnly}, the ceiling).
  *
  * <p>Each endorsement: expiry filter, the 14 proposal checks (signature verified), duplicate-txid lookup,
- * {@code peer/Propose} ACL (the policy verifies the signature again, as Fabric's does), simulator, lscc definition
- * read and package check, TRANSACTION to the child JVM, GET_STATE and PUT_STATE served from the simulator,
+ * {@code peer/Propose} ACL (the policy recalls the signature the checks just verified instead of verifying it again;
+ * Fabric verifies twice), simulator, lscc definition read and instantiation-policy check (remembered per package), TRANSACTION to the child JVM, GET_STATE and PUT_STATE served from the simulator,
  * COMPLETED, rwset, proposal hash, signed endorsement. Nothing is committed, so each client thread cycles through a
  * pool of pre-signed proposals on its own key.
  */

@@ -25,11 +25,21 @@ public final class EcdsaVerifier {
 
     private final ECPublicKeyParameters publicKey;
     private final BigInteger halfOrder;
+    private final RecentVerifications recent;
 
-    /** A verifier for the given public key. */
+    /** A verifier for the given public key, remembering its last successes as {@link RecentVerifications}. */
     public EcdsaVerifier(ECPublicKeyParameters publicKey) {
+        this(publicKey, new RecentVerifications());
+    }
+
+    /**
+     * A verifier for the given public key with the memo {@link #verifyAndRemember} fills and {@link #verifyOrRecall}
+     * reads; the memo must belong to this key only.
+     */
+    public EcdsaVerifier(ECPublicKeyParameters publicKey, RecentVerifications recent) {
         this.publicKey = Objects.requireNonNull(publicKey, "publicKey");
         this.halfOrder = publicKey.getParameters().getN().shiftRight(1);
+        this.recent = Objects.requireNonNull(recent, "recent");
     }
 
     /** The key this verifier checks against. */
@@ -49,6 +59,41 @@ public final class EcdsaVerifier {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(signature, "signature");
         return verifyDigest(Sha256.digest(message), signature.toByteArray());
+    }
+
+    /**
+     * {@link #verify(ByteString, ByteString)}, remembering a success in this verifier's {@link RecentVerifications}
+     * so that {@link #verifyOrRecall} may answer the same question again without the ECDSA arithmetic. For a check
+     * that the same thread (or another) is known to repeat moments later, e.g. a proposal's creator signature, which
+     * Fabric verifies in {@code ValidateProposalMessage} and again in the {@code peer/Propose} policy.
+     */
+    public VerificationResult verifyAndRemember(ByteString message, ByteString signature) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(signature, "signature");
+        byte[] digest = Sha256.digest(message);
+        byte[] signatureBytes = signature.toByteArray();
+        VerificationResult result = verifyDigest(digest, signatureBytes);
+        if (result.isValid()) {
+            recent.remember(digest, signatureBytes);
+        }
+        return result;
+    }
+
+    /**
+     * {@link #verify(ByteString, ByteString)}, answered from this verifier's {@link RecentVerifications} when the very
+     * same signature bytes over a message with the same SHA-256 were {@link #verifyAndRemember verified successfully}
+     * moments ago: the result is then necessarily valid again (see {@link RecentVerifications} for why). Anything else,
+     * a tampered signature or message included, is verified in full. Nothing is remembered here.
+     */
+    public VerificationResult verifyOrRecall(ByteString message, ByteString signature) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(signature, "signature");
+        byte[] digest = Sha256.digest(message);
+        byte[] signatureBytes = signature.toByteArray();
+        if (recent.recall(digest, signatureBytes)) {
+            return VerificationResult.valid();
+        }
+        return verifyDigest(digest, signatureBytes);
     }
 
     /** Checks a signature over an already computed digest. */

@@ -10,6 +10,8 @@
  * certificate path is ~4x slower than decoding the base64 ourselves (see {@code shared/reference/infra.md}).
  *
  * <p>Threads: every type in this package is immutable or stateless, so any thread may use any instance; signers
- * and verifiers allocate their BouncyCastle engine per call.
+ * and verifiers allocate their BouncyCastle engine per call. The one exception is
+ * {@link dev.fabricembedded.msp.crypto.RecentVerifications}, a verifier's small lock-free memo of its last
+ * successful verifications, shared by all threads.
  */
 package dev.fabricembedded.msp.crypto;

@@ -33,7 +33,9 @@ import java.util.Set;
  * </ol>
  * A failure is {@code signature set did not satisfy policy}. Work is minimised without changing results: principals
  * are decoded once at compile time, each signature is verified at most once per evaluation and only when a
- * principal check needs it, principal checks are memoised per signature, a gate stops as soon as it can no longer
+ * principal check needs it, principal checks are memoised per signature, a signature its identity {@link Identity#verifyAndRemember verified
+ * and remembered} moments before (the same key, data hash and signature bytes) is recalled rather than verified again
+ * ({@link Identity#verifyOrRecall}), a gate stops as soon as it can no longer
  * reach n (its marks would be discarded), and the top-level gate stops at its n-th success (nothing reads its marks).
  * Inner gates evaluate all their rules, as in Fabric, because the signatures they mark matter to their siblings.
  *
@@ -238,7 +240,9 @@ public final class CompiledSignaturePolicy implements Policy {
 
         boolean verifies() {
             if (verified == UNKNOWN) {
-                var result = identity.verify(signedData.data(), signedData.signature());
+                // the creator's proposal signature was usually verified moments ago by the proposal checks: an
+                // identical (key, H(data), signature) is recalled instead of verified again, anything else verified
+                var result = identity.verifyOrRecall(signedData.data(), signedData.signature());
                 if (!result.isValid() && LOG.isDebugEnabled()) {
                     LOG.debug("signature for identity {} is invalid: {}", identity, result.message());
                 }

@@ -39,6 +39,36 @@ class CompiledSignaturePolicyTest {
         return org.signer(NodeRole.PEER);
     }
 
+    /** The proposal checks' first verification: through the channel's cached identity, remembered. */
+    private static void verifyAndRemember(SignedData signedData) {
+        assertThat(CHANNEL.deserializeIdentity(signedData.identity())
+                .verifyAndRemember(signedData.data(), signedData.signature()).isValid()).isTrue();
+    }
+
+    @Test
+    void aRememberedSignatureStillSatisfiesThePolicyAndATamperedOneDoesNot() {
+        SignedData genuine = signed(ORG1.signer(NodeRole.CLIENT));
+        verifyAndRemember(genuine);
+        assertThat(evaluate("OR('Org1MSP.member')", genuine).isSatisfied()).isTrue();
+
+        byte[] tampered = genuine.signature().toByteArray();
+        tampered[tampered.length - 1] ^= 1;
+        SignedData forged = new SignedData(genuine.data(), genuine.identity(), ByteString.copyFrom(tampered));
+        assertThat(evaluate("OR('Org1MSP.member')", forged).message()).isEqualTo("signature set did not satisfy policy");
+        SignedData otherData = new SignedData(ByteString.copyFromUtf8("other data"), genuine.identity(),
+                genuine.signature());
+        assertThat(evaluate("OR('Org1MSP.member')", otherData).isSatisfied()).isFalse();
+    }
+
+    @Test
+    void aRememberedSignatureOfANonMemberStillFailsThePrincipalCheck() {
+        SignedData org2 = signed(ORG2.signer(NodeRole.CLIENT));
+        verifyAndRemember(org2);
+        assertThat(evaluate("OR('Org1MSP.member')", org2).message()).isEqualTo("signature set did not satisfy policy");
+        assertThat(evaluate("OR('Org2MSP.admin')", org2).isSatisfied()).isFalse();
+        assertThat(evaluate("OR('Org2MSP.member')", org2).isSatisfied()).isTrue();
+    }
+
     @Test
     void twoOfThreeIsSatisfiedByTwoOrganisations() {
         String twoOfThree = "OutOf(2, 'Org1MSP.member', 'Org2MSP.member', 'Org3MSP.member')";
