@@ -200,6 +200,7 @@ final class CommitterNetwork implements AutoCloseable {
         private List<SigningIdentity> endorsers = List.of(peer1(), peer2());
         private TxReadWriteSet rwset = TxReadWriteSet.getDefaultInstance();
         private ByteString event = ByteString.EMPTY;
+        private ByteString rawResults;
         private UnaryOperator<Envelope> tamper = UnaryOperator.identity();
 
         private Tx(ProposalBuilder proposal, String actionName, String actionVersion) {
@@ -225,6 +226,12 @@ final class CommitterNetwork implements AutoCloseable {
 
         Tx rwset(TxReadWriteSet value) {
             this.rwset = value;
+            return this;
+        }
+
+        /** Results bytes used as they are instead of the read-write set (e.g. garbage). */
+        Tx rawResults(ByteString value) {
+            this.rawResults = value;
             return this;
         }
 
@@ -264,7 +271,8 @@ final class CommitterNetwork implements AutoCloseable {
             ClientProposal built = proposal.build(creator);
             try {
                 EndorsementContext context = EndorsementContext.of(CHANNEL, built.proposal(),
-                        Response.newBuilder().setStatus(200).setMessage("OK").build(), rwset.toByteString(), event,
+                        Response.newBuilder().setStatus(200).setMessage("OK").build(),
+                        rawResults != null ? rawResults : rwset.toByteString(), event,
                         ChaincodeID.newBuilder().setName(actionName).setVersion(actionVersion).build());
                 List<ProposalResponse> responses = new ArrayList<>();
                 for (SigningIdentity endorser : endorsers) {
