@@ -128,6 +128,11 @@ final class CommitterNetwork implements AutoCloseable {
         return orderer.sign(unsignedBlock(ledger.height(), ledger.chainInfo().getCurrentBlockHash(), data), 0);
     }
 
+    /** The block signed by the orderer (LAST_CONFIG 0). */
+    Block signedByOrderer(Block block) {
+        return orderer.sign(block, 0);
+    }
+
     /** A block with a correct data hash and no signatures. */
     static Block unsignedBlock(long number, ByteString previousHash, List<ByteString> data) {
         BlockData blockData = BlockData.newBuilder().addAllData(data).build();
