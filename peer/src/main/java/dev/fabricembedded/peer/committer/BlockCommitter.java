@@ -80,7 +80,10 @@ public final class BlockCommitter implements AutoCloseable {
         return ledger.channelId();
     }
 
-    /** The validator this committer runs (for tests and benchmarks that validate without committing). */
+    /**
+     * The validator this committer runs (for tests and benchmarks that validate without committing). It belongs to
+     * the committer: closing the committer closes it.
+     */
     public TxValidator validator() {
         return validator;
     }
