@@ -10,6 +10,9 @@ import dev.fabricembedded.msp.SigningIdentity;
 import dev.fabricembedded.orderer.OrdererException;
 import dev.fabricembedded.orderer.OrderingService;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
+import dev.fabricembedded.peer.committer.BlockCommitter;
+import dev.fabricembedded.peer.committer.CommittedBlock;
+import dev.fabricembedded.peer.committer.SystemChaincodeProvider;
 import dev.fabricembedded.scc.ccprovider.ChaincodePackageStore;
 import dev.fabricembedded.scc.ccprovider.FileChaincodePackageStore;
 import org.hyperledger.fabric.protos.common.Block;
@@ -231,9 +234,29 @@ public final class Peer implements AutoCloseable {
         }
     }
 
-    /** The committer of a channel: the one seam to the committer package. */
+    /**
+     * The committer of a channel: the committer package's {@link BlockCommitter}, agreeing with this peer's endorser on
+     * which chaincodes are system chaincodes. The configuration is the genesis block's (this peer does not process
+     * configuration updates).
+     */
     private ChannelCommitter newCommitter(final ChannelLedger ledger, final ChannelConfig config) {
-        return new LedgerOnlyCommitter(ledger);
+        final BlockCommitter committer = BlockCommitter.builder()
+                .ledger(ledger)
+                .channelConfig(() -> config)
+                .systemChaincodes(SystemChaincodeProvider.of(endorser.chaincodeSupport().systemChaincodes()))
+                .validatorPoolSize(validatorPoolSize)
+                .build();
+        return new ChannelCommitter() {
+            @Override
+            public CommittedBlock commit(final Block block) {
+                return committer.commit(block);
+            }
+
+            @Override
+            public void close() {
+                committer.close();
+            }
+        };
     }
 
     /** A joined channel. */
@@ -291,11 +314,6 @@ public final class Peer implements AutoCloseable {
     /** The ordering service the peer follows. */
     public OrderingService orderer() {
         return orderer;
-    }
-
-    /** Threads validating one block's transactions, per channel. */
-    int validatorPoolSize() {
-        return validatorPoolSize;
     }
 
     private void checkOpen() {

@@ -10,7 +10,6 @@ import org.hyperledger.fabric.protos.common.Status;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,8 +81,6 @@ class TwoOrganizationsTest {
     }
 
     @Test
-    @Disabled("until BlockCommitter is merged from the committer branch: the interim committer does not check "
-            + "endorsement policies")
     void oneEndorsementFailsTheAndPolicyAtCommit() {
         try (Gateway org1Only = network.gateway(ORG1.signer(NodeRole.CLIENT), network.peer(0))) {
             final Contract contract = org1Only.network(TestNetwork.CHANNEL).contract("mycc");
