@@ -74,6 +74,20 @@ class PeerLifecycleTest {
     }
 
     @Test
+    void joiningByIdFetchesTheGenesisBlockFromTheOrderer(@TempDir final Path root) {
+        try (TestNetwork network = TestNetwork.create(root, ORG1);
+             Peer org2 = network.peerBuilder(ORG2).open()) {
+            final PeerChannel channel = org2.joinChannel(TestNetwork.CHANNEL);
+            assertThat(channel.genesisBlock()).isEqualTo(network.genesisBlock());
+            assertThat(channel.height()).isEqualTo(1);
+            assertThat(org2.joinChannel(TestNetwork.CHANNEL)).isSameAs(channel);
+            assertThatThrownBy(() -> org2.joinChannel("nowhere"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("cannot join channel nowhere: ");
+        }
+    }
+
+    @Test
     void aReopenedPeerCatchesUpWithBlocksOrderedWhileItWasClosed(@TempDir final Path root) {
         try (TestNetwork network = TestNetwork.create(root, ORG1, ORG2)) {
             try (Gateway admin1 = network.gateway(ORG1.signer(NodeRole.ADMIN), network.peer(0))) {
