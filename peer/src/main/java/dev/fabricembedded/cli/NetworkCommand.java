@@ -46,7 +46,7 @@ final class NetworkCommand {
                 console.line("network ready in %s", layout.root());
                 console.line("  orderer      %s (%s)", layout.ordererMsp(), NetworkLayout.ORDERER_MSP_ID);
                 for (int n = 1; n <= layout.organizations(); n++) {
-                    console.line("  %-12s %s (%s), users Admin and User1", layout.peerName(n).substring(6),
+                    console.line("  %-12s %s (%s), users Admin and User1", NetworkLayout.organizationName(n),
                             layout.peerOrganizationDirectory(n), NetworkLayout.mspId(n));
                 }
                 console.line("  channel      %s, height %d", network.channelId(),

@@ -3,7 +3,6 @@ package dev.fabricembedded.cli;
 import dev.fabricembedded.gateway.Gateway;
 import dev.fabricembedded.peer.network.EmbeddedNetwork;
 import dev.fabricembedded.peer.network.NetworkLayout;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,7 +58,7 @@ final class QueryCommand implements Callable<Integer> {
             try (Gateway gateway = network.gateway(org, user)) {
                 byte[] payload = gateway.network(channelId).contract(name).evaluate(call.get(0),
                         call.subList(1, call.size()).toArray(String[]::new));
-                return new String(payload, StandardCharsets.UTF_8);
+                return Transactions.printable(payload);
             }
         });
     }

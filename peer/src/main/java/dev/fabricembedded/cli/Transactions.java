@@ -2,6 +2,10 @@ package dev.fabricembedded.cli;
 
 import dev.fabricembedded.gateway.CommitException;
 import dev.fabricembedded.gateway.SubmitResult;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 
@@ -46,10 +50,27 @@ final class Transactions {
     static void print(Console console, SubmitResult result) {
         console.line("txid:            %s", result.txId());
         console.line("validation code: %s (block %d)", result.code(), result.blockNumber());
-        console.line("payload:         %s", result.payloadUtf8());
+        console.line("payload:         %s", printable(result.payload()));
         console.line("timings:         endorse %s, order+commit %s, total %s",
                 Console.duration(result.endorseTime().toNanos()), Console.duration(result.orderAndCommitTime()
                         .toNanos()), Console.duration(result.totalTime().toNanos()));
+    }
+
+    /**
+     * A payload as text when it is UTF-8 without control characters (what chaincodes usually return), otherwise its
+     * size and first bytes in hex (LSCC's deploy returns a serialized {@code ChaincodeData}).
+     */
+    static String printable(byte[] payload) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(payload)).toString();
+            if (text.chars().noneMatch(c -> c < 0x20 && c != '\t')) {
+                return text;
+            }
+        } catch (CharacterCodingException e) {
+            // binary: below
+        }
+        String hex = HexFormat.of().formatHex(payload, 0, Math.min(payload.length, 16));
+        return "(" + payload.length + " bytes of binary data: " + hex + (payload.length > 16 ? "..." : "") + ")";
     }
 
     /** The arguments as the JSON the user typed (for progress lines). */

@@ -1,0 +1,154 @@
+package dev.fabricembedded.peer.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fabricembedded.msp.Principal;
+import dev.fabricembedded.msp.SigningIdentity;
+import dev.fabricembedded.msp.folder.LocalMsp;
+import dev.fabricembedded.msp.folder.MspFolder;
+import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.MSPRole;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedNetworkTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void createWritesCryptogensLayout() {
+        Path dir = tmp.resolve("net");
+        NetworkLayout layout = EmbeddedNetwork.create(dir, 2);
+
+        Path crypto = dir.resolve("crypto");
+        for (int n = 1; n <= 2; n++) {
+            Path org = crypto.resolve("peerOrganizations/org" + n + ".example.com");
+            assertThat(org.resolve("ca")).isDirectory();
+            assertThat(org.resolve("msp/cacerts")).isDirectory();
+            assertThat(org.resolve("msp/config.yaml")).isRegularFile();
+            for (String identity : new String[] {"peers/peer0.org" + n + ".example.com",
+                    "users/Admin@org" + n + ".example.com", "users/User1@org" + n + ".example.com"}) {
+                Path msp = org.resolve(identity).resolve("msp");
+                assertThat(msp.resolve("signcerts")).isDirectory();
+                assertThat(msp.resolve("keystore")).isDirectory();
+                assertThat(msp.resolve("cacerts")).isDirectory();
+            }
+            assertThat(org.resolve("orderers")).doesNotExist();
+        }
+        Path ordererOrg = crypto.resolve("ordererOrganizations/example.com");
+        assertThat(ordererOrg.resolve("orderers/orderer.example.com/msp/signcerts")).isDirectory();
+        assertThat(ordererOrg.resolve("users/Admin@example.com/msp/keystore")).isDirectory();
+        assertThat(ordererOrg.resolve("users/User1@example.com")).doesNotExist();
+        assertThat(ordererOrg.resolve("peers")).doesNotExist();
+        assertThat(crypto.resolve("peerOrganizations/org3.example.com")).doesNotExist();
+        assertThat(layout.genesisBlock()).isRegularFile();
+        assertThat(dir.resolve("network.properties")).content().contains("format=1", "organizations=2",
+                "channel=mychannel");
+        assertThat(NetworkLayout.read(dir).organizations()).isEqualTo(2);
+    }
+
+    @Test
+    void mspFoldersLoadWithTheirRoles() throws Exception {
+        NetworkLayout layout = EmbeddedNetwork.create(tmp.resolve("net"), 2);
+
+        LocalMsp org2 = MspFolder.read(layout.organizationMsp(2), "Org2MSP");
+        assertThat(org2.signingIdentity()).isEmpty();
+        SigningIdentity admin = MspFolder.read(layout.userMsp(2, "Admin"), "Org2MSP").signer();
+        SigningIdentity user = MspFolder.read(layout.userMsp(2, "User1"), "Org2MSP").signer();
+        SigningIdentity peer = MspFolder.read(layout.peerMsp(2), "Org2MSP").signer();
+        SigningIdentity orderer = MspFolder.read(layout.ordererMsp(), "OrdererMSP").signer();
+        assertThat(admin.certificate().commonName()).isEqualTo("Admin@org2.example.com");
+        assertThat(user.certificate().commonName()).isEqualTo("User1@org2.example.com");
+        assertThat(peer.certificate().commonName()).isEqualTo("peer0.org2.example.com");
+        assertThat(orderer.certificate().commonName()).isEqualTo("orderer.example.com");
+
+        // the organisation's verifying MSP recognises the roles (NodeOUs), and not another org's identities
+        var msp = org2.msp();
+        assertThat(msp.validate(admin).isValid()).isTrue();
+        assertThat(msp.satisfiesPrincipal(admin, Principal.role("Org2MSP", MSPRole.MSPRoleType.ADMIN)).isValid())
+                .isTrue();
+        assertThat(msp.satisfiesPrincipal(user, Principal.role("Org2MSP", MSPRole.MSPRoleType.ADMIN)).isValid())
+                .isFalse();
+        assertThat(msp.satisfiesPrincipal(peer, Principal.role("Org2MSP", MSPRole.MSPRoleType.PEER)).isValid())
+                .isTrue();
+        SigningIdentity org1Admin = MspFolder.read(layout.userMsp(1, "Admin"), "Org1MSP").signer();
+        assertThat(msp.validate(org1Admin).isValid()).isFalse();
+
+        ChannelConfig channel = ChannelConfig.fromGenesisBlock(Block.parseFrom(Files.readAllBytes(
+                layout.genesisBlock())));
+        assertThat(channel.channelId()).isEqualTo("mychannel");
+        assertThat(channel.applicationMspIds()).containsExactly("Org1MSP", "Org2MSP");
+        assertThat(channel.ordererMspIds()).containsExactly("OrdererMSP");
+    }
+
+    @Test
+    void createRefusesANonEmptyDirectoryAndLeavesItAsItWas() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("net"));
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+
+        assertThatThrownBy(() -> EmbeddedNetwork.create(dir, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot initialize a network in " + dir.toAbsolutePath())
+                .hasMessageContaining("not an empty directory");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactly(dir.resolve("notes.txt"));
+        }
+        try (Stream<Path> siblings = Files.list(tmp)) {
+            assertThat(siblings).containsExactly(dir);
+        }
+        assertThatThrownBy(() -> EmbeddedNetwork.create(tmp.resolve("other"), 0))
+                .hasMessageContaining("between 1 and 16");
+        assertThat(tmp.resolve("other")).doesNotExist();
+    }
+
+    @Test
+    void createAcceptsAnEmptyDirectory() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("empty"));
+        EmbeddedNetwork.create(dir, 1);
+        assertThat(NetworkLayout.read(dir).organizations()).isEqualTo(1);
+        try (Stream<Path> siblings = Files.list(tmp)) {
+            assertThat(siblings).containsExactly(dir);
+        }
+    }
+
+    @Test
+    void initOpensTheChannelOnEveryPeerAndASecondOpenIsRefused() {
+        Path dir = tmp.resolve("net");
+        try (EmbeddedNetwork network = EmbeddedNetwork.init(dir, 2)) {
+            assertThat(network.peers()).hasSize(2);
+            assertThat(network.orderer().height("mychannel")).isEqualTo(1);
+            assertThat(network.channel("org1").id()).isEqualTo("mychannel");
+            assertThat(network.peer("Org2MSP").mspId()).isEqualTo("Org2MSP");
+            assertThat(network.identity("org2", "User1").mspId()).isEqualTo("Org2MSP");
+
+            assertThatThrownBy(() -> EmbeddedNetwork.open(dir))
+                    .isInstanceOf(NetworkInUseException.class)
+                    .hasMessageStartingWith("data directory " + dir.toAbsolutePath() + " is in use by process "
+                            + ProcessHandle.current().pid())
+                    .satisfies(e -> assertThat(((NetworkInUseException) e).pid())
+                            .hasValue(ProcessHandle.current().pid()));
+            // the refused open changed nothing: the network still works
+            assertThat(network.orderer().height("mychannel")).isEqualTo(1);
+        }
+        // reopening is idempotent: the same channel, nothing created twice
+        try (EmbeddedNetwork network = EmbeddedNetwork.open(dir)) {
+            assertThat(network.orderer().height("mychannel")).isEqualTo(1);
+            assertThat(network.channel("org2").height()).isEqualTo(1);
+            assertThat(network.peer("org1").channels()).containsExactly("mychannel");
+        }
+    }
+
+    @Test
+    void openRefusesADirectoryThatIsNotANetwork() {
+        assertThatThrownBy(() -> EmbeddedNetwork.open(tmp))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a network data directory");
+        assertThat(tmp.resolve("LOCK")).doesNotExist();
+    }
+}
