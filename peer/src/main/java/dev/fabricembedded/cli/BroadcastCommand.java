@@ -2,10 +2,10 @@ package dev.fabricembedded.cli;
 
 import dev.fabricembedded.peer.PeerChannel;
 import dev.fabricembedded.peer.committer.CommittedTransaction;
+import dev.fabricembedded.peer.event.Registration;
 import dev.fabricembedded.peer.network.EmbeddedNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -64,21 +64,26 @@ final class BroadcastCommand implements Callable<Integer> {
             PeerChannel channel = network.peer(org).channel(header.getChannelId()).orElseThrow(() ->
                     new IllegalArgumentException("channel " + header.getChannelId() + " does not exist: this "
                             + "network has channel " + network.channelId()));
-            CompletableFuture<CommittedTransaction> committed = channel.transactionStatus(txId);
-            CommittedTransaction tx = console.step("broadcast " + txId, () -> {
-                BroadcastResponse response = network.orderer().broadcast(envelope);
-                if (response.getStatus() != Status.SUCCESS) {
-                    committed.cancel(false);
-                    throw new CommandFailedException("the orderer rejected the envelope: " + response.getStatus()
-                            + (response.getInfo().isEmpty() ? "" : ": " + response.getInfo()));
-                }
-                try {
-                    return committed.get(timeoutSeconds, TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    throw new CommandFailedException("transaction " + txId + " was ordered but not committed within "
-                            + Duration.ofSeconds(timeoutSeconds).toSeconds() + " s");
-                }
-            });
+            // the transaction of the next block holding this txid: a txid committed before is reported as the
+            // committer judges the new copy (DUPLICATE_TXID), not as the first one was
+            CompletableFuture<CommittedTransaction> committed = new CompletableFuture<>();
+            CommittedTransaction tx;
+            try (Registration registration = channel.onBlock(block -> block.transactions().stream()
+                    .filter(t -> t.txId().equals(txId)).findFirst().ifPresent(committed::complete))) {
+                tx = console.step("broadcast " + txId, () -> {
+                    BroadcastResponse response = network.orderer().broadcast(envelope);
+                    if (response.getStatus() != Status.SUCCESS) {
+                        throw new CommandFailedException("the orderer rejected the envelope: " + response.getStatus()
+                                + (response.getInfo().isEmpty() ? "" : ": " + response.getInfo()));
+                    }
+                    try {
+                        return committed.get(timeoutSeconds, TimeUnit.SECONDS);
+                    } catch (TimeoutException e) {
+                        throw new CommandFailedException("transaction " + txId + " was ordered but not committed "
+                                + "within " + timeoutSeconds + " s");
+                    }
+                });
+            }
             console.line("txid:            %s", tx.txId());
             console.line("validation code: %s", tx.code());
             if (tx.code() != TxValidationCode.VALID) {
