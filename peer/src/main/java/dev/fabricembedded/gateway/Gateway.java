@@ -132,10 +132,9 @@ public final class Gateway implements AutoCloseable {
 
     private void install(final Peer peer, final ChaincodeDeploymentSpec spec) {
         final ClientProposal proposal = ProposalBuilder.install(spec).build(identity);
-        final ProposalResponse response = endorse(peer, proposal);
+        endorse(peer, proposal);
         LOG.info("installed {}:{} on peer {}", spec.getChaincodeSpec().getChaincodeId().getName(),
                 spec.getChaincodeSpec().getChaincodeId().getVersion(), peer.name());
-        Objects.requireNonNull(response);
     }
 
     private static ChaincodeDeploymentSpec installSpec(final Path chaincodeJar, final String name,

@@ -5,8 +5,9 @@ import org.hyperledger.fabric.protos.common.Block;
 
 /**
  * The committer of one joined channel as the peer uses it: the channel's delivery thread hands it each block from
- * the orderer, in order, and publishes the outcome. The peer's implementation is the committer package's
- * {@code BlockCommitter} (block checks, transaction validation, MVCC, commit).
+ * the orderer, in order, and publishes the outcome. The peer's implementation delegates to the committer package's
+ * {@code BlockCommitter} (block checks, transaction validation, MVCC, commit); the seam keeps the channel's delivery
+ * logic independent of how blocks are validated.
  */
 interface ChannelCommitter extends AutoCloseable {
 

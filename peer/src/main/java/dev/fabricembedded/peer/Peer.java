@@ -9,7 +9,11 @@ import dev.fabricembedded.msp.Msp;
 import dev.fabricembedded.msp.SigningIdentity;
 import dev.fabricembedded.orderer.OrdererException;
 import dev.fabricembedded.orderer.OrderingService;
+import dev.fabricembedded.orderer.Subscription;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
+import dev.fabricembedded.peer.committer.BlockCommitter;
+import dev.fabricembedded.peer.committer.CommittedBlock;
+import dev.fabricembedded.peer.committer.SystemChaincodeProvider;
 import dev.fabricembedded.scc.ccprovider.ChaincodePackageStore;
 import dev.fabricembedded.scc.ccprovider.FileChaincodePackageStore;
 import org.hyperledger.fabric.protos.common.Block;
@@ -27,7 +31,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -198,6 +206,45 @@ public final class Peer implements AutoCloseable {
         }
     }
 
+    /**
+     * Joins a channel the ordering service serves, fetching its genesis block (block 0) from the orderer; then as
+     * {@link #joinChannel(Block)}.
+     *
+     * @throws IllegalArgumentException when the ordering service does not serve the channel
+     * @throws IllegalStateException    when the genesis block does not arrive within 30 s, or after {@link #close()}
+     */
+    public PeerChannel joinChannel(final String channelId) {
+        Objects.requireNonNull(channelId, "channelId");
+        checkOpen();
+        final PeerChannel existing = channels.get(channelId);
+        if (existing != null) {
+            return existing;
+        }
+        final CompletableFuture<Block> genesis = new CompletableFuture<>();
+        final Subscription subscription;
+        try {
+            subscription = orderer.subscribe(channelId, 0, genesis::complete);
+        } catch (OrdererException e) {
+            throw new IllegalArgumentException("cannot join channel " + channelId + ": " + e.getMessage(), e);
+        }
+        final Block block;
+        try {
+            block = genesis.get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the genesis block of channel " + channelId + " did not arrive from the "
+                    + "ordering service within 30 s", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("fetching the genesis block of channel " + channelId + " failed: "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while fetching the genesis block of " + channelId, e);
+        } finally {
+            subscription.close();
+        }
+        return joinChannel(block);
+    }
+
     /** Opens a channel's ledger and committer, commits the genesis block if needed, follows the orderer. */
     private PeerChannel start(final Block genesis, final ChannelConfig config) {
         final String channelId = config.channelId();
@@ -231,9 +278,29 @@ public final class Peer implements AutoCloseable {
         }
     }
 
-    /** The committer of a channel: the one seam to the committer package. */
+    /**
+     * The committer of a channel: the committer package's {@link BlockCommitter}, agreeing with this peer's endorser on
+     * which chaincodes are system chaincodes. The configuration is the genesis block's (this peer does not process
+     * configuration updates).
+     */
     private ChannelCommitter newCommitter(final ChannelLedger ledger, final ChannelConfig config) {
-        return new LedgerOnlyCommitter(ledger);
+        final BlockCommitter committer = BlockCommitter.builder()
+                .ledger(ledger)
+                .channelConfig(() -> config)
+                .systemChaincodes(SystemChaincodeProvider.of(endorser.chaincodeSupport().systemChaincodes()))
+                .validatorPoolSize(validatorPoolSize)
+                .build();
+        return new ChannelCommitter() {
+            @Override
+            public CommittedBlock commit(final Block block) {
+                return committer.commit(block);
+            }
+
+            @Override
+            public void close() {
+                committer.close();
+            }
+        };
     }
 
     /** A joined channel. */
@@ -291,11 +358,6 @@ public final class Peer implements AutoCloseable {
     /** The ordering service the peer follows. */
     public OrderingService orderer() {
         return orderer;
-    }
-
-    /** Threads validating one block's transactions, per channel. */
-    int validatorPoolSize() {
-        return validatorPoolSize;
     }
 
     private void checkOpen() {

@@ -1,0 +1,239 @@
+package dev.fabricembedded.peer.committer;
+
+import dev.fabricembedded.ledger.BlockRejectedException;
+import dev.fabricembedded.ledger.ChannelLedger;
+import dev.fabricembedded.ledger.CommitResult;
+import dev.fabricembedded.orderer.block.BlockVerificationResult;
+import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
+import dev.fabricembedded.orderer.channelconfig.InvalidChannelConfigException;
+import dev.fabricembedded.scc.vscc.ValidationPluginRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One channel's committer (Fabric's {@code core/committer} behind gossip's {@code StoreBlock}): for each block
+ * delivered by the orderer, in order,
+ * <ol>
+ *   <li>the block checks of fabric-1.4-flow.md §5.5 ({@link dev.fabricembedded.orderer.block.BlockVerifier}: expected
+ *   number, channel id, metadata, data hash, link to the previous block, orderer signatures satisfying
+ *   {@code /Channel/Orderer/BlockValidation}); a block failing them is refused with a
+ *   {@link BlockRejectedException};</li>
+ *   <li>{@link TxValidator}: the per-transaction checks and VSCC in parallel, then the block passes (§6.1-§6.6); an
+ *   execution failure refuses the block with a {@link BlockValidationException};</li>
+ *   <li>{@link ChannelLedger#commit}: MVCC and phantom checks in block order, then the block with its final
+ *   {@code TRANSACTIONS_FILTER} is stored and the valid writes applied (§6.8).</li>
+ * </ol>
+ * A refused block changes nothing: the ledger stays at its height and the same (or a corrected) block can be
+ * committed next. The genesis block (height 0) is committed as the channel's trust anchor: it is not signed by the
+ * orderer, it must be a configuration block of this channel, and its configuration transaction is valid.
+ *
+ * <p>Threads: <b>one committing thread at a time</b> (the channel's delivery thread), as in Fabric, because blocks
+ * are committed strictly in order. A {@link #commit} from a second thread while one is running fails at once with
+ * an {@link IllegalStateException} rather than queueing behind it (no lock is held while the workers validate).
+ * The validator pool belongs to this committer and stops in {@link #close}; the ledger belongs to the caller and is
+ * not closed.
+ */
+public final class BlockCommitter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BlockCommitter.class);
+
+    private final ChannelLedger ledger;
+    private final Supplier<ChannelConfig> channelConfig;
+    private final TxValidator validator;
+    private final AtomicReference<Thread> committing = new AtomicReference<>();
+    private volatile boolean closed;
+
+    private BlockCommitter(Builder builder) {
+        this.ledger = Objects.requireNonNull(builder.ledger, "ledger");
+        this.channelConfig = Objects.requireNonNull(builder.channelConfig, "channelConfig");
+        TxValidator.Builder validatorBuilder = TxValidator.builder()
+                .ledger(ledger)
+                .channelConfig(channelConfig)
+                .validationPlugins(builder.plugins)
+                .systemChaincodes(builder.systemChaincodes);
+        if (builder.poolSize > 0) {
+            validatorBuilder.validatorPoolSize(builder.poolSize);
+        }
+        this.validator = validatorBuilder.build();
+    }
+
+    /**
+     * A builder. Required: {@code ledger} and {@code channelConfig}. Defaults: Fabric's {@code vscc} plugin, Fabric
+     * 1.4's system chaincodes, one validator thread per available processor.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The channel id. */
+    public String channelId() {
+        return ledger.channelId();
+    }
+
+    /** The validator this committer runs (for tests and benchmarks that validate without committing). */
+    public TxValidator validator() {
+        return validator;
+    }
+
+    /**
+     * Checks, validates and commits the next block.
+     *
+     * @return the block as stored and the final outcome of each transaction
+     * @throws BlockRejectedException   when the block fails the §5.5 checks or the ledger refuses it (reason
+     *                                  {@code WRONG_NUMBER}, {@code WRONG_PREVIOUS_HASH}, {@code WRONG_DATA_HASH}, or
+     *                                  {@code MALFORMED} for every other check, including the orderer signatures);
+     *                                  nothing was changed
+     * @throws BlockValidationException when validation could not be carried out; nothing was changed
+     * @throws IllegalStateException    when another thread is committing, or the committer is closed
+     */
+    public CommittedBlock commit(Block block) {
+        Objects.requireNonNull(block, "block");
+        Thread current = Thread.currentThread();
+        if (!committing.compareAndSet(null, current)) {
+            Thread other = committing.get();
+            throw new IllegalStateException("committer of channel " + channelId() + " is already committing a block"
+                    + " on thread " + (other == null ? "?" : other.getName()) + "; blocks are committed by one"
+                    + " thread at a time, in order");
+        }
+        try {
+            if (closed) {
+                throw new IllegalStateException("committer of channel " + channelId() + " is closed");
+            }
+            return ledger.height() == 0 ? commitGenesis(block) : commitNext(block);
+        } finally {
+            committing.set(null);
+        }
+    }
+
+    private CommittedBlock commitNext(Block block) {
+        long expected = ledger.height();
+        ChannelSnapshot channel = validator.currentSnapshot();
+        BlockVerificationResult verification = channel.verifier().verify(block, expected,
+                ledger.chainInfo().getCurrentBlockHash());
+        if (!verification.isValid()) {
+            long number = block.hasHeader() ? block.getHeader().getNumber() : -1;
+            LOG.warn("channel {}: block {} refused: {}", channelId(), number, verification.message());
+            throw new BlockRejectedException(reason(verification.code()), number, verification.message());
+        }
+        ValidatedBlock validated = validator.validate(block);
+        CommitResult result = ledger.commit(validated.block());
+        List<CommittedTransaction> transactions = new ArrayList<>(validated.transactions().size());
+        for (ValidatedTransaction tx : validated.transactions()) {
+            transactions.add(outcome(tx, result));
+        }
+        LOG.debug("channel {}: committed block {} ({} of {} transactions valid)", channelId(),
+                result.blockNumber(), result.validCount(), transactions.size());
+        return new CommittedBlock(result.block(), transactions);
+    }
+
+    /** The genesis block: the configuration the channel was joined with; its transaction is a CONFIG. */
+    private CommittedBlock commitGenesis(Block block) {
+        ChannelConfig config;
+        try {
+            config = ChannelConfig.fromGenesisBlock(block);
+        } catch (InvalidChannelConfigException e) {
+            throw new BlockRejectedException(BlockRejectedException.Reason.MALFORMED,
+                    block.hasHeader() ? block.getHeader().getNumber() : -1,
+                    "the first block of channel " + channelId() + " must be its genesis block: " + e.getMessage());
+        }
+        if (!config.channelId().equals(channelId())) {
+            throw new BlockRejectedException(BlockRejectedException.Reason.MALFORMED, 0,
+                    "genesis block of channel " + config.channelId() + " given to the committer of channel "
+                            + channelId());
+        }
+        CommitResult result = ledger.commit(TxValidator.withFilter(block,
+                new byte[] {(byte) TxValidationCode.VALID_VALUE}));
+        return new CommittedBlock(result.block(), List.of(new CommittedTransaction(0, "", result.code(0), "",
+                Optional.empty())));
+    }
+
+    /** The final outcome: the stored code, the validator's message, or the ledger's reason when it changed it. */
+    private static CommittedTransaction outcome(ValidatedTransaction tx, CommitResult result) {
+        TxValidationCode code = result.code(tx.index());
+        if (code == tx.code()) {
+            return new CommittedTransaction(tx.index(), tx.txId(), code, tx.message(),
+                    code == TxValidationCode.VALID ? tx.chaincodeEvent() : Optional.empty());
+        }
+        return new CommittedTransaction(tx.index(), tx.txId(), code, "Block [" + result.blockNumber()
+                + "] Transaction index [" + tx.index() + "] TxId [" + tx.txId()
+                + "] marked as invalid by state validator. Reason code [" + code + "]", Optional.empty());
+    }
+
+    private static BlockRejectedException.Reason reason(BlockVerificationResult.Code code) {
+        return switch (code) {
+            case WRONG_NUMBER -> BlockRejectedException.Reason.WRONG_NUMBER;
+            case DATA_HASH_MISMATCH -> BlockRejectedException.Reason.WRONG_DATA_HASH;
+            case WRONG_PREVIOUS_HASH -> BlockRejectedException.Reason.WRONG_PREVIOUS_HASH;
+            default -> BlockRejectedException.Reason.MALFORMED;
+        };
+    }
+
+    /** Stops the validator pool. Idempotent. The ledger is not closed (it belongs to the caller). */
+    @Override
+    public void close() {
+        closed = true;
+        validator.close();
+    }
+
+    @Override
+    public String toString() {
+        return "BlockCommitter[" + channelId() + ", " + validator + "]";
+    }
+
+    /** Builder for {@link BlockCommitter}. */
+    public static final class Builder {
+        private ChannelLedger ledger;
+        private Supplier<ChannelConfig> channelConfig;
+        private ValidationPluginRegistry plugins = ValidationPluginRegistry.withDefaults();
+        private SystemChaincodeProvider systemChaincodes = SystemChaincodeProvider.fabric14();
+        private int poolSize;
+
+        private Builder() {
+        }
+
+        /** The channel's ledger (required); the committer does not close it. */
+        public Builder ledger(ChannelLedger value) {
+            this.ledger = Objects.requireNonNull(value, "ledger");
+            return this;
+        }
+
+        /** The channel configuration in force, asked once per block (required). */
+        public Builder channelConfig(Supplier<ChannelConfig> value) {
+            this.channelConfig = Objects.requireNonNull(value, "channelConfig");
+            return this;
+        }
+
+        /** The validation plugins by name (default: Fabric's {@code vscc}). */
+        public Builder validationPlugins(ValidationPluginRegistry value) {
+            this.plugins = Objects.requireNonNull(value, "validationPlugins");
+            return this;
+        }
+
+        /** The system chaincodes (default: Fabric 1.4's; {@link SystemChaincodeProvider#of} adapts a peer's). */
+        public Builder systemChaincodes(SystemChaincodeProvider value) {
+            this.systemChaincodes = Objects.requireNonNull(value, "systemChaincodes");
+            return this;
+        }
+
+        /** Number of validator threads (Fabric's {@code peer.validatorPoolSize}; default: CPUs). */
+        public Builder validatorPoolSize(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("validatorPoolSize must be at least 1, got " + value);
+            }
+            this.poolSize = value;
+            return this;
+        }
+
+        public BlockCommitter build() {
+            return new BlockCommitter(this);
+        }
+    }
+}

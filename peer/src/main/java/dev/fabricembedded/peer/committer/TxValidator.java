@@ -1,0 +1,352 @@
+package dev.fabricembedded.peer.committer;
+
+import com.google.protobuf.ByteString;
+import dev.fabricembedded.ledger.ChannelLedger;
+import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
+import dev.fabricembedded.scc.vscc.StateReader;
+import dev.fabricembedded.scc.vscc.ValidationPluginRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockMetadata;
+import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fabric 1.4's {@code TxValidator.Validate(block)} (fabric-1.4-flow.md §6.1-§6.3, §6.6): gives every transaction of
+ * a block its validation code before the ledger's MVCC check.
+ * <ol>
+ *   <li>Every code starts as {@code NOT_VALIDATED}.</li>
+ *   <li>The per-transaction checks (§6.2, including VSCC, §6.3) run <b>in parallel</b> on a pool of
+ *   {@code validatorPoolSize} worker threads named {@code committer-<channel>-validator-<n>}. Each worker takes the
+ *   next unvalidated index, parses that envelope once and checks it; results land in per-index slots, so the order
+ *   in which workers finish does not matter.</li>
+ *   <li>If any transaction hits an execution failure (a validation plugin missing or failing to run, a state or
+ *   index read failing, a configuration that cannot be applied) the whole block fails with a
+ *   {@link BlockValidationException} naming the lowest failing index; nothing is returned, nothing is committed.</li>
+ *   <li>Block passes: a later valid transaction reusing a txid of an earlier valid one is {@code DUPLICATE_TXID}
+ *   ({@code V1_1}+); if several valid upgrades target one chaincode only the last stays valid, and every valid
+ *   transaction invoking a chaincode upgraded in the block gets {@code CHAINCODE_VERSION_CONFLICT}.</li>
+ *   <li>A code still {@code NOT_VALIDATED} is a bug ({@code transaction %d in block %d has skipped validation}).</li>
+ *   <li>The codes are written to the {@code TRANSACTIONS_FILTER} slot as raw bytes, metadata padded to 5 slots.</li>
+ * </ol>
+ *
+ * <p>Threads: {@link #validate} is called by one thread at a time (the channel's committing thread, which waits for
+ * the workers); the workers only read shared, immutable state and write their own result slots. {@link #close}
+ * stops the workers. The validator reads the ledger but never writes it.
+ */
+public final class TxValidator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TxValidator.class);
+    private static final int METADATA_SLOTS = 5;
+    private static final long CLOSE_TIMEOUT_SECONDS = 10;
+
+    private final ChannelLedger ledger;
+    private final Supplier<ChannelConfig> channelConfig;
+    private final ValidationPluginRegistry plugins;
+    private final SystemChaincodeProvider systemChaincodes;
+    private final int poolSize;
+    private final ExecutorService workers;
+    private final EnvelopeValidator envelopeValidator = new EnvelopeValidator();
+    private final StateReader committedState;
+    private volatile ChannelSnapshot snapshot;
+
+    private TxValidator(Builder builder) {
+        this.ledger = Objects.requireNonNull(builder.ledger, "ledger");
+        this.channelConfig = Objects.requireNonNull(builder.channelConfig, "channelConfig");
+        this.plugins = builder.plugins;
+        this.systemChaincodes = builder.systemChaincodes;
+        this.poolSize = builder.poolSize;
+        this.committedState = StateReader.of(ledger);
+        this.workers = Executors.newFixedThreadPool(poolSize, new WorkerThreads(ledger.channelId()));
+    }
+
+    /**
+     * A builder. Required: {@code ledger} and {@code channelConfig}. Defaults: Fabric's {@code vscc} plugin only,
+     * Fabric 1.4's system chaincodes, one worker per available processor.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Number of validator worker threads. */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /**
+     * Validates a block: every transaction gets its final pre-MVCC code, written to {@code TRANSACTIONS_FILTER}.
+     * The block's header and signatures are not checked here (that is {@link BlockCommitter}'s §5.5 step).
+     *
+     * @throws BlockValidationException on an execution failure: the block must not be committed
+     * @throws IllegalStateException    when the validator is closed
+     */
+    public ValidatedBlock validate(Block block) {
+        Objects.requireNonNull(block, "block");
+        long number = block.getHeader().getNumber();
+        ChannelSnapshot channel = snapshot(channelConfig.get());
+        BlockContext context = new BlockContext(number, channel, new BlockStateCache(committedState), ledger,
+                plugins, systemChaincodes);
+        List<ByteString> data = block.getData().getDataList();
+        int count = data.size();
+        ValidatedTransaction[] results = new ValidatedTransaction[count];
+        RuntimeException[] failures = new RuntimeException[count];
+        runInParallel(number, count, i -> {
+            try {
+                results[i] = envelopeValidator.validate(i, data.get(i), context);
+            } catch (RuntimeException e) {
+                failures[i] = e;
+            }
+        });
+        for (int i = 0; i < count; i++) {
+            if (failures[i] != null) {
+                LOG.error("validation of block {} on channel {} failed at transaction {}: {}", number,
+                        channel.channelId(), i, failures[i].toString());
+                throw new BlockValidationException(number, i, failures[i].getMessage(), failures[i]);
+            }
+        }
+        if (channel.capabilities().forbidDuplicateTxIdInBlock()) {
+            markDuplicateTxIds(results);
+        }
+        markUpgradeConflicts(results);
+        byte[] flags = new byte[count];
+        for (int i = 0; i < count; i++) {
+            if (results[i] == null) {
+                throw new BlockValidationException(number, i, "transaction " + i + " in block " + number
+                        + " has skipped validation", null);
+            }
+            flags[i] = (byte) results[i].code().getNumber();
+        }
+        return new ValidatedBlock(withFilter(block, flags), List.of(results));
+    }
+
+    /** The snapshot of a configuration, rebuilt only when the supplier hands out another configuration. */
+    private ChannelSnapshot snapshot(ChannelConfig config) {
+        Objects.requireNonNull(config, "the channel configuration supplier returned null");
+        ChannelSnapshot current = snapshot;
+        if (current == null || current.config() != config) {
+            if (!config.channelId().equals(ledger.channelId())) {
+                throw new IllegalStateException("the channel configuration is for channel " + config.channelId()
+                        + ", the ledger for channel " + ledger.channelId());
+            }
+            current = ChannelSnapshot.of(config);
+            snapshot = current;
+        }
+        return current;
+    }
+
+    /** The same snapshot {@link BlockCommitter} verifies blocks with. */
+    ChannelSnapshot currentSnapshot() {
+        return snapshot(channelConfig.get());
+    }
+
+    @FunctionalInterface
+    private interface IndexTask {
+        void run(int index);
+    }
+
+    /**
+     * Runs {@code task} for every index in {@code [0, count)} on the workers, each worker pulling the next index, and
+     * waits for all of them.
+     */
+    private void runInParallel(long blockNumber, int count, IndexTask task) {
+        if (count == 0) {
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        int tasks = Math.min(poolSize, count);
+        List<Future<?>> running = new ArrayList<>(tasks);
+        try {
+            for (int t = 0; t < tasks; t++) {
+                running.add(workers.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                        task.run(i);
+                    }
+                }));
+            }
+        } catch (RejectedExecutionException e) {
+            running.forEach(f -> f.cancel(true));
+            throw new IllegalStateException("the transaction validator of channel " + ledger.channelId()
+                    + " is closed", e);
+        }
+        boolean interrupted = false;
+        try {
+            for (Future<?> future : running) {
+                while (true) {
+                    try {
+                        future.get();
+                        break;
+                    } catch (InterruptedException e) {
+                        // the block must be validated completely or not at all: finish, then restore the flag
+                        interrupted = true;
+                    } catch (ExecutionException e) {
+                        throw new BlockValidationException(blockNumber, -1, "validator worker failed: "
+                                + e.getCause(), e.getCause());
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** §6.6 pass 1: among valid transactions, every later occurrence of a txid is a duplicate. */
+    private static void markDuplicateTxIds(ValidatedTransaction[] results) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < results.length; i++) {
+            ValidatedTransaction tx = results[i];
+            if (tx != null && tx.isValid() && !seen.add(tx.txId())) {
+                results[i] = tx.invalidate(TxValidationCode.DUPLICATE_TXID,
+                        "Duplicate txid " + tx.txId() + " found, skipping");
+            }
+        }
+    }
+
+    /**
+     * §6.6 pass 2 (Fabric's {@code invalidTXsForUpgradeCC}): of several valid upgrades of one chaincode only the last
+     * stays valid; then every valid transaction invoking an upgraded chaincode conflicts with the upgrade.
+     */
+    private static void markUpgradeConflicts(ValidatedTransaction[] results) {
+        Map<String, Integer> finalUpgrade = new HashMap<>();
+        for (int i = 0; i < results.length; i++) {
+            ValidatedTransaction tx = results[i];
+            if (tx == null || !tx.isValid() || tx.upgradedChaincode().isEmpty()) {
+                continue;
+            }
+            Integer earlier = finalUpgrade.put(tx.upgradedChaincode(), i);
+            if (earlier != null) {
+                results[earlier] = results[earlier].invalidate(TxValidationCode.CHAINCODE_VERSION_CONFLICT,
+                        "chaincode " + tx.upgradedChaincode() + " was upgraded by latter tx " + i);
+            }
+        }
+        if (finalUpgrade.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < results.length; i++) {
+            ValidatedTransaction tx = results[i];
+            if (tx != null && tx.isValid() && finalUpgrade.containsKey(tx.invokedChaincode())) {
+                results[i] = tx.invalidate(TxValidationCode.CHAINCODE_VERSION_CONFLICT, "chaincode "
+                        + tx.invokedChaincode() + " was upgraded in the same block (tx "
+                        + finalUpgrade.get(tx.invokedChaincode()) + ")");
+            }
+        }
+    }
+
+    /** The block with {@code flags} in {@code TRANSACTIONS_FILTER} (raw bytes), metadata padded to 5 slots. */
+    static Block withFilter(Block block, byte[] flags) {
+        BlockMetadata.Builder metadata = block.getMetadata().toBuilder();
+        while (metadata.getMetadataCount() < METADATA_SLOTS) {
+            metadata.addMetadata(ByteString.EMPTY);
+        }
+        metadata.setMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE, ByteString.copyFrom(flags));
+        return block.toBuilder().setMetadata(metadata).build();
+    }
+
+    /** Stops the workers (waiting up to 10 s for a running block to finish, then interrupting them). */
+    @Override
+    public void close() {
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("validator workers of channel {} still busy after {} s; interrupting them",
+                        ledger.channelId(), CLOSE_TIMEOUT_SECONDS);
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TxValidator[" + ledger.channelId() + ", " + poolSize + " workers, " + plugins + "]";
+    }
+
+    /** Names the workers {@code committer-<channel>-validator-<n>}; daemon threads, so a leak cannot pin the JVM. */
+    private static final class WorkerThreads implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger counter = new AtomicInteger();
+
+        WorkerThreads(String channelId) {
+            this.prefix = "committer-" + channelId + "-validator-";
+        }
+
+        @Override
+        public Thread newThread(Runnable runnable) {
+            Thread thread = new Thread(runnable, prefix + counter.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+
+    /** Builder for {@link TxValidator}. */
+    public static final class Builder {
+        private ChannelLedger ledger;
+        private Supplier<ChannelConfig> channelConfig;
+        private ValidationPluginRegistry plugins = ValidationPluginRegistry.withDefaults();
+        private SystemChaincodeProvider systemChaincodes = SystemChaincodeProvider.fabric14();
+        private int poolSize = Runtime.getRuntime().availableProcessors();
+
+        private Builder() {
+        }
+
+        /** The channel's ledger: committed state for VSCC, the txid index for replays (required). */
+        public Builder ledger(ChannelLedger value) {
+            this.ledger = Objects.requireNonNull(value, "ledger");
+            return this;
+        }
+
+        /**
+         * The channel configuration in force, asked once per block (required). Returning the same instance while
+         * the configuration does not change lets the validator reuse what it derives from it.
+         */
+        public Builder channelConfig(Supplier<ChannelConfig> value) {
+            this.channelConfig = Objects.requireNonNull(value, "channelConfig");
+            return this;
+        }
+
+        /** The validation plugins by name (default: Fabric's {@code vscc}). */
+        public Builder validationPlugins(ValidationPluginRegistry value) {
+            this.plugins = Objects.requireNonNull(value, "validationPlugins");
+            return this;
+        }
+
+        /** The system chaincodes (default: Fabric 1.4's). */
+        public Builder systemChaincodes(SystemChaincodeProvider value) {
+            this.systemChaincodes = Objects.requireNonNull(value, "systemChaincodes");
+            return this;
+        }
+
+        /** Number of validator worker threads (Fabric's {@code peer.validatorPoolSize}; default: CPUs). */
+        public Builder validatorPoolSize(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("validatorPoolSize must be at least 1, got " + value);
+            }
+            this.poolSize = value;
+            return this;
+        }
+
+        public TxValidator build() {
+            return new TxValidator(this);
+        }
+    }
+}
