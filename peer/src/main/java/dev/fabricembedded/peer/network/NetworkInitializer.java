@@ -98,8 +98,8 @@ final class NetworkInitializer {
         }
     }
 
-    /** Deletes a file tree; used on the temporary directory only. */
-    static void deleteRecursively(Path root) {
+    /** Deletes a file tree: the temporary directory, or folders cryptogen does not write inside it. */
+    private static void deleteRecursively(Path root) {
         if (!Files.exists(root)) {
             return;
         }
