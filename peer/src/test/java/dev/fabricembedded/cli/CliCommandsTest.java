@@ -1,0 +1,136 @@
+package dev.fabricembedded.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fabricembedded.peer.ExampleJars;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands run in this JVM through {@link FabricEmbeddedCli#commandLine(boolean)} (the process-level test,
+ * {@code FabricEmbeddedCliIT}, runs the launcher): the lifecycle beyond the README session (upgrade), identity
+ * selection, and the errors of {@code network init} and {@code install}.
+ */
+class CliCommandsTest {
+
+    @TempDir
+    Path tmp;
+
+    record Result(int exit, String out, String err) {
+        List<String> errLines() {
+            return err.lines().filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    private static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = FabricEmbeddedCli.commandLine(false).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private static Result ok(String... args) {
+        Result result = cli(args);
+        assertThat(result.exit()).as("%s%nstdout:%n%s%nstderr:%n%s", List.of(args), result.out(), result.err())
+                .isZero();
+        assertThat(result.err()).isEmpty();
+        return result;
+    }
+
+    @Test
+    void upgradeReplacesTheChaincodeAndRunsItsInit() {
+        String data = tmp.resolve("net").toString();
+        String jar = ExampleJars.jar("example02").toString();
+        ok("network", "init", "--data", data, "--orgs", "1");
+        ok("install", "--data", data, "--package", jar, "--name", "cc", "--version", "1");
+        ok("instantiate", "--data", data, "--channel", "mychannel", "--name", "cc", "--version", "1",
+                "--args", "[\"init\",\"a\",\"100\",\"b\",\"200\"]");
+
+        Result again = cli("install", "--data", data, "--package", jar, "--name", "cc", "--version", "1");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.errLines()).singleElement().asString().startsWith("Error: ")
+                .contains("error installing chaincode code cc:1(chaincode ").endsWith("exists)");
+
+        ok("install", "--data", data, "--package", jar, "--name", "cc", "--version", "2");
+        Result upgrade = ok("upgrade", "--data", data, "--channel", "mychannel", "--name", "cc", "--version", "2",
+                "--args", "[\"init\",\"a\",\"7\",\"b\",\"8\"]", "--policy", "OR('Org1MSP.member')");
+        assertThat(upgrade.out()).contains("upgrade cc 2 on mychannel", "validation code: VALID (block 2)");
+
+        assertThat(ok("query", "--data", data, "-C", "mychannel", "--name", "cc", "--args", "[\"query\",\"a\"]")
+                .out()).contains("payload: 7");
+        assertThat(ok("blocks", "--data", data, "-C", "mychannel").out()).contains("height 3")
+                .contains("block 2 ").contains("lscc VALID");
+    }
+
+    @Test
+    void theIdentityOptionsChooseWhoSigns() {
+        String data = tmp.resolve("net").toString();
+        ok("network", "init", "--data", data, "--orgs", "2");
+        ok("install", "--data", data, "--package", ExampleJars.jar("example02").toString(), "--name", "cc",
+                "--version", "1", "--org", "org2");
+
+        // only org2's peer has the package, and only org2's Admin may instantiate from it
+        Result asUser = cli("instantiate", "--data", data, "-C", "mychannel", "--name", "cc", "--version", "1",
+                "--args", "[\"init\",\"a\",\"1\",\"b\",\"2\"]", "--org", "org2", "--user", "User1");
+        assertThat(asUser.exit()).isEqualTo(1);
+        assertThat(asUser.errLines()).singleElement().asString().startsWith("Error: ");
+
+        Result asOrg2Admin = ok("instantiate", "--data", data, "-C", "mychannel", "--name", "cc", "--version", "1",
+                "--args", "[\"init\",\"a\",\"1\",\"b\",\"2\"]", "--org", "Org2MSP", "--policy",
+                "OR('Org2MSP.member')");
+        assertThat(asOrg2Admin.out()).contains("validation code: VALID");
+
+        Result b = ok("query", "--data", data, "-C", "mychannel", "--name", "cc", "--args", "[\"query\",\"b\"]",
+                "--org", "org2");
+        assertThat(b.out()).contains("payload: 2");
+        Result unknownChannel = cli("query", "--data", data, "--channel", "otherchannel", "--name", "cc", "--args",
+                "[\"query\",\"a\"]");
+        assertThat(unknownChannel.exit()).isEqualTo(1);
+        assertThat(unknownChannel.errLines()).containsExactly(
+                "Error: channel otherchannel does not exist: this network has channel mychannel");
+        Result unknownUser = cli("query", "--data", data, "-C", "mychannel", "--name", "cc", "--args",
+                "[\"query\",\"a\"]", "--org", "org2", "--user", "User7");
+        assertThat(unknownUser.exit()).isEqualTo(1);
+        assertThat(unknownUser.errLines()).containsExactly(
+                "Error: unknown user 'User7': each organization has the users Admin and User1");
+        Result unknownOrg = cli("query", "--data", data, "-C", "mychannel", "--name", "cc", "--args",
+                "[\"query\",\"a\"]", "--org", "org3");
+        assertThat(unknownOrg.errLines()).containsExactly(
+                "Error: unknown organization 'org3': this network has org1, org2");
+    }
+
+    @Test
+    void networkInitRefusesADirectoryInUseOrNotEmpty() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("busy"));
+        Files.writeString(dir.resolve("keep.txt"), "x");
+
+        Result result = cli("network", "init", "--data", dir.toString());
+
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.errLines()).singleElement().asString().isEqualTo("Error: cannot initialize a network in "
+                + dir.toAbsolutePath() + ": it is not an empty directory (choose a new directory, or delete this "
+                + "one)");
+        assertThat(dir.resolve("keep.txt")).hasContent("x");
+
+        Result orgs = cli("network", "init", "--data", tmp.resolve("other").toString(), "--orgs", "0");
+        assertThat(orgs.exit()).isEqualTo(1);
+        assertThat(orgs.errLines()).containsExactly("Error: the number of organizations must be between 1 and 16, "
+                + "got 0");
+    }
+
+    @Test
+    void everyCommandOfTheIssueIsThere() {
+        Result help = ok("--help");
+        assertThat(help.out()).contains("demo", "network", "install", "instantiate", "upgrade", "invoke", "query",
+                "blocks", "endorse", "broadcast");
+        Result unknown = cli("deploy");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.errLines()).singleElement().asString().startsWith("Error: Unmatched argument");
+    }
+}
