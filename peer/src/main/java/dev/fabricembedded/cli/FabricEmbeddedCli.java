@@ -18,16 +18,24 @@ import picocli.CommandLine.ParameterException;
  * {@code Error: <what went wrong>} on standard error and exit status 1 (2 for a usage error). {@code --verbose}
  * adds the library's log (SLF4J simple, on standard error) and the stack trace of an error.
  */
-@Command(name = "fabric-embedded", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
+@Command(name = "fabric-embedded", versionProvider = CliVersion.class,
         description = "An embedded Hyperledger Fabric 1.4 network: peers, a solo orderer and chaincode processes "
                 + "on one data directory.",
         subcommands = {DemoCommand.class, NetworkCommand.class, InstallCommand.class, InstantiateCommand.class,
                 UpgradeCommand.class, InvokeCommand.class, QueryCommand.class, BlocksCommand.class,
-                EndorseCommand.class, BroadcastCommand.class, CommandLine.HelpCommand.class})
+                EndorseCommand.class, BroadcastCommand.class})
 public final class FabricEmbeddedCli {
 
     /** Exit status of a command that failed (2 is picocli's for a usage error). */
     static final int FAILED = 1;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = CommandLine.ScopeType.INHERIT,
+            description = "show this help and exit")
+    boolean help;
+
+    // not inherited: install, instantiate and upgrade have a --version option of their own (the chaincode's)
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "print the version and exit")
+    boolean version;
 
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
             description = "show the library's log and the stack trace of an error")
