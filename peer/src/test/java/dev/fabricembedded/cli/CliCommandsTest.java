@@ -8,6 +8,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,8 +20,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CliCommandsTest {
 
+    /**
+     * Daemon threads a JVM starts once and keeps (the JDK's process reaper, Chronicle's resource releaser, the common
+     * pools workers): not owned by a network, so not leaks.
+     */
+    private static final Set<String> JVM_WIDE_THREADS = Set.of("process reaper", "background~resource~releaser",
+            "Common-Cleaner");
+
     @TempDir
     Path tmp;
+
+    private static boolean isJvmWide(Thread thread) {
+        // common-pool workers linger up to 60 s after use, whoever used the pool
+        return JVM_WIDE_THREADS.contains(thread.getName())
+                || thread.getName().startsWith("ForkJoinPool.commonPool-worker-");
+    }
 
     record Result(int exit, String out, String err) {
         List<String> errLines() {
@@ -28,6 +43,37 @@ class CliCommandsTest {
     }
 
     private static Result cli(String... args) {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Result result = execute(args);
+        // each command closed its network: no chaincode process and no thread of it is left
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
+                .as("child processes left by %s", List.of(args)).isEmpty();
+        assertThat(threadsStartedSince(before)).as("threads left by %s", List.of(args)).isEmpty();
+        return result;
+    }
+
+    /** Threads started since {@code before} still alive, after a bounded wait for them to end. */
+    private static List<String> threadsStartedSince(Set<Thread> before) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> left;
+        do {
+            left = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !before.contains(t) && t.isAlive() && !isJvmWide(t))
+                    .map(Thread::getName).sorted().toList();
+            if (left.isEmpty()) {
+                return left;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return left;
+            }
+        } while (System.nanoTime() < deadline);
+        return left;
+    }
+
+    private static Result execute(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = FabricEmbeddedCli.commandLine(false).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
