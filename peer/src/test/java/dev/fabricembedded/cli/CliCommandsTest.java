@@ -22,7 +22,7 @@ class CliCommandsTest {
 
     /**
      * Daemon threads a JVM starts once and keeps (the JDK's process reaper, Chronicle's resource releaser, the common
-     * pools workers): not owned by a network, so not leaks.
+     * pool's workers): not owned by a network, so not leaks.
      */
     private static final Set<String> JVM_WIDE_THREADS = Set.of("process reaper", "background~resource~releaser",
             "Common-Cleaner");
