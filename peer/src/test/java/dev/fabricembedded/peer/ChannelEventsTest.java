@@ -131,6 +131,37 @@ class ChannelEventsTest {
     }
 
     @Test
+    void concurrentSubmitsEachSeeTheirOwnCommit() throws Exception {
+        final java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            final List<java.util.concurrent.Future<List<SubmitResult>>> futures = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                final int thread = t;
+                futures.add(clients.submit(() -> {
+                    final List<SubmitResult> results = new java.util.ArrayList<>();
+                    for (int i = 0; i < 10; i++) {
+                        results.add(kv.submitTransaction("put", "concurrent-" + thread + "-" + i, "v"));
+                    }
+                    return results;
+                }));
+            }
+            final List<SubmitResult> all = new java.util.ArrayList<>();
+            for (final var future : futures) {
+                all.addAll(future.get(120, TimeUnit.SECONDS));
+            }
+            assertThat(all).hasSize(20).allSatisfy(r -> {
+                assertThat(r.code()).isEqualTo(TxValidationCode.VALID);
+                final var stored = channel().ledger().transactionById(r.txId()).orElseThrow();
+                assertThat(stored.blockNumber()).isEqualTo(r.blockNumber());
+            });
+            assertThat(all).extracting(SubmitResult::txId).doesNotHaveDuplicates();
+        } finally {
+            clients.shutdownNow();
+            assertThat(clients.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void statusesStillPendingFailWhenThePeerCloses(@TempDir final Path otherRoot) {
         final CompletableFuture<CommittedTransaction> pending;
         try (TestNetwork other = TestNetwork.create(otherRoot, ORG1)) {

@@ -8,9 +8,11 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static dev.fabricembedded.peer.TestNetwork.ORDERER_ORG;
 import static dev.fabricembedded.peer.TestNetwork.ORG1;
@@ -36,6 +38,21 @@ class PeerLifecycleTest {
                 assertThat(reopened.channels()).containsExactly(TestNetwork.CHANNEL);
                 assertThat(reopened.channel(TestNetwork.CHANNEL).orElseThrow().height()).isEqualTo(1);
             }
+        }
+    }
+
+    @Test
+    void aPeerInAnotherProcessIsRefusedToo(@TempDir final Path root) throws Exception {
+        try (TestNetwork network = TestNetwork.create(root, ORG1)) {
+            final Path directory = network.peerDirectory(ORG1).toAbsolutePath().normalize();
+            final Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), LockProbe.class.getName(), directory.toString())
+                    .redirectErrorStream(true).start();
+            final String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(probe.exitValue()).as(output).isEqualTo(3);
+            assertThat(output).contains("peer data directory " + directory + " is in use by process "
+                    + ProcessHandle.current().pid());
         }
     }
 
