@@ -145,6 +145,33 @@ class EmbeddedNetworkTest {
     }
 
     @Test
+    void aFailedOpenClosesWhatItOpenedAndReleasesTheDirectory() throws Exception {
+        Path dir = tmp.resolve("net");
+        try (EmbeddedNetwork network = EmbeddedNetwork.init(dir, 2)) {
+            assertThat(network.peers()).hasSize(2);
+        }
+        // org2's peer cannot read its key: the orderer and org1's peer are open by then
+        Path keystore = new NetworkLayout(dir, 2).peerMsp(2).resolve("keystore");
+        Path key;
+        try (Stream<Path> keys = Files.list(keystore)) {
+            key = keys.findFirst().orElseThrow();
+        }
+        Path aside = tmp.resolve("key");
+        Files.move(key, aside);
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertThatThrownBy(() -> EmbeddedNetwork.open(dir))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("could not load MSP folder " + keystore.getParent())
+                    .hasMessageContaining("could not find a private key");
+        }
+        Files.move(aside, key);
+        try (EmbeddedNetwork network = EmbeddedNetwork.open(dir)) {
+            assertThat(network.channel("org2").height()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void openRefusesADirectoryThatIsNotANetwork() {
         assertThatThrownBy(() -> EmbeddedNetwork.open(tmp))
                 .isInstanceOf(IllegalArgumentException.class)
