@@ -68,8 +68,9 @@ final class BroadcastCommand implements Callable<Integer> {
             // committer judges the new copy (DUPLICATE_TXID), not as the first one was
             CompletableFuture<CommittedTransaction> committed = new CompletableFuture<>();
             CommittedTransaction tx;
-            try (Registration registration = channel.onBlock(block -> block.transactions().stream()
-                    .filter(t -> t.txId().equals(txId)).findFirst().ifPresent(committed::complete))) {
+            Registration registration = channel.onBlock(block -> block.transactions().stream()
+                    .filter(t -> t.txId().equals(txId)).findFirst().ifPresent(committed::complete));
+            try {
                 tx = console.step("broadcast " + txId, () -> {
                     BroadcastResponse response = network.orderer().broadcast(envelope);
                     if (response.getStatus() != Status.SUCCESS) {
@@ -83,6 +84,8 @@ final class BroadcastCommand implements Callable<Integer> {
                                 + "within " + timeoutSeconds + " s");
                     }
                 });
+            } finally {
+                registration.close();
             }
             console.line("txid:            %s", tx.txId());
             console.line("validation code: %s", tx.code());

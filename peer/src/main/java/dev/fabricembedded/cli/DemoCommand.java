@@ -81,8 +81,9 @@ final class DemoCommand implements Callable<Integer> {
         Duration batchTimeout;
         String a;
         String b;
-        try (EmbeddedNetwork network = console.step("start the orderer and 2 peers, create mychannel, join it",
-                () -> EmbeddedNetwork.open(layout.root()))) {
+        EmbeddedNetwork network = console.step("start the orderer and 2 peers, create mychannel, join it",
+                () -> EmbeddedNetwork.open(layout.root()));
+        try {
             String channel = network.channelId();
             for (String org : network.organizations()) {
                 InstallCommand.install(console, network, org, packageJar, CHAINCODE, VERSION);
@@ -113,6 +114,8 @@ final class DemoCommand implements Callable<Integer> {
                 network.close();
                 return null;
             });
+        } finally {
+            network.close(); // idempotent; closes on the way out of a failed step
         }
         long firstMove = moves.get(0).totalTime().toNanos();
         long laterMoves = moves.stream().skip(1).mapToLong(m -> m.totalTime().toNanos()).sum() / (MOVES - 1);
