@@ -171,6 +171,22 @@ class CliCommandsTest {
     }
 
     @Test
+    void demoWithDataKeepsANetworkTheOtherCommandsUse() {
+        String data = tmp.resolve("demo").toString();
+        Result demo = ok("demo", "--data", data);
+        assertThat(demo.out()).contains("Fabric Embedded demo in " + tmp.resolve("demo").toAbsolutePath() + "\n",
+                "a = 50, b = 250");
+
+        assertThat(ok("query", "--data", data, "-C", "mychannel", "--name", "mycc", "--args", "[\"query\",\"b\"]")
+                .out()).contains("payload: 250");
+        assertThat(ok("blocks", "--data", data, "-C", "mychannel").out()).contains("height 7");
+
+        Result again = cli("demo", "--data", data);
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.errLines()).singleElement().asString().contains("it is not an empty directory");
+    }
+
+    @Test
     void everyCommandOfTheIssueIsThere() {
         Result help = ok("--help");
         assertThat(help.out()).contains("demo", "network", "install", "instantiate", "upgrade", "invoke", "query",
