@@ -9,6 +9,7 @@ import dev.fabricembedded.msp.folder.MspFolder;
 import dev.fabricembedded.orderer.OrderingService;
 import dev.fabricembedded.orderer.solo.SoloOrderer;
 import dev.fabricembedded.peer.Peer;
+import dev.fabricembedded.peer.PeerBuilder;
 import dev.fabricembedded.peer.PeerChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hyperledger.fabric.protos.common.Block;
@@ -84,13 +88,23 @@ public final class EmbeddedNetwork implements AutoCloseable {
     }
 
     /**
-     * Opens the network in {@code dataDirectory} (see the class comment).
+     * Opens the network in {@code dataDirectory} with default orderer and peer settings (see the class comment);
+     * {@link #builder(Path)} sets them.
      *
      * @throws IllegalArgumentException when it is not a network directory, or its material cannot be read
      * @throws NetworkInUseException    when another process (or network instance) has it open
      */
     public static EmbeddedNetwork open(Path dataDirectory) {
-        NetworkLayout layout = NetworkLayout.read(dataDirectory);
+        return builder(dataDirectory).open();
+    }
+
+    /** A builder opening the network in {@code dataDirectory} with settings of the orderer and of each peer. */
+    public static Builder builder(Path dataDirectory) {
+        return new Builder(dataDirectory);
+    }
+
+    private static EmbeddedNetwork open(Builder builder) {
+        NetworkLayout layout = NetworkLayout.read(builder.dataDirectory);
         DirectoryLock lock = lock(layout.root());
         List<AutoCloseable> opened = new ArrayList<>();
         opened.add(lock);
@@ -98,13 +112,17 @@ public final class EmbeddedNetwork implements AutoCloseable {
             Block genesis = readGenesisBlock(layout);
             SigningIdentity ordererIdentity = MspFolder.read(layout.ordererMsp(), NetworkLayout.ORDERER_MSP_ID)
                     .signer();
-            SoloOrderer orderer = SoloOrderer.builder(layout.ordererDataDirectory(), ordererIdentity).open();
+            SoloOrderer.Builder ordererBuilder = SoloOrderer.builder(layout.ordererDataDirectory(), ordererIdentity);
+            builder.ordererSettings.accept(ordererBuilder);
+            SoloOrderer orderer = ordererBuilder.open();
             opened.add(orderer);
             orderer.createChannel(genesis);
             List<Peer> peers = new ArrayList<>();
             for (int n = 1; n <= layout.organizations(); n++) {
                 LocalMsp local = MspFolder.read(layout.peerMsp(n), NetworkLayout.mspId(n));
-                Peer peer = Peer.builder(layout.peerDirectory(n))
+                PeerBuilder peerBuilder = Peer.builder(layout.peerDirectory(n));
+                builder.peerSettings.accept(NetworkLayout.organizationName(n), peerBuilder);
+                Peer peer = peerBuilder
                         .signingIdentity(local.signer())
                         .localMsp(local.msp())
                         .orderer(orderer)
@@ -260,6 +278,46 @@ public final class EmbeddedNetwork implements AutoCloseable {
         LOG.info("network {} closed", layout.root());
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * Opens an {@link EmbeddedNetwork} with settings for its parts. Defaults: the orderer's and the peers' own
+     * defaults ({@link SoloOrderer.Builder}, {@link PeerBuilder}). The identities, MSPs, data directories and the
+     * orderer of each peer come from the network and are set after the settings, so the settings cannot change them.
+     */
+    public static final class Builder {
+        private final Path dataDirectory;
+        private Consumer<SoloOrderer.Builder> ordererSettings = b -> { };
+        private BiConsumer<String, PeerBuilder> peerSettings = (org, b) -> { };
+
+        private Builder(Path dataDirectory) {
+            this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+        }
+
+        /** Settings of the solo orderer, e.g. {@code b -> b.queueCapacity(10_000)}. */
+        public Builder ordererSettings(Consumer<SoloOrderer.Builder> settings) {
+            this.ordererSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Settings of each peer, given the organisation's short name ({@code org1}...), e.g.
+         * {@code (org, b) -> b.executeTimeout(Duration.ofSeconds(5))}.
+         */
+        public Builder peerSettings(BiConsumer<String, PeerBuilder> settings) {
+            this.peerSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Opens the network (see {@link EmbeddedNetwork}).
+         *
+         * @throws IllegalArgumentException when it is not a network directory, or its material cannot be read
+         * @throws NetworkInUseException    when another process (or network instance) has it open
+         */
+        public EmbeddedNetwork open() {
+            return EmbeddedNetwork.open(this);
         }
     }
 

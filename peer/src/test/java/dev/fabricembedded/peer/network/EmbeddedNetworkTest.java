@@ -10,6 +10,8 @@ import dev.fabricembedded.msp.folder.MspFolder;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.MSPRole;
@@ -168,6 +170,25 @@ class EmbeddedNetworkTest {
         Files.move(aside, key);
         try (EmbeddedNetwork network = EmbeddedNetwork.open(dir)) {
             assertThat(network.channel("org2").height()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theBuilderAppliesPeerAndOrdererSettings() {
+        Path dir = tmp.resolve("net");
+        EmbeddedNetwork.create(dir, 2);
+        List<String> configured = new ArrayList<>();
+        try (EmbeddedNetwork network = EmbeddedNetwork.builder(dir)
+                .ordererSettings(b -> configured.add("orderer"))
+                .peerSettings((org, b) -> {
+                    configured.add(org);
+                    b.name("peer-of-" + org);
+                })
+                .open()) {
+            assertThat(configured).containsExactly("orderer", "org1", "org2");
+            assertThat(network.peers()).extracting(p -> p.name()).containsExactly("peer-of-org1", "peer-of-org2");
+            // the network's own settings win: identities and MSPs come from the crypto material
+            assertThat(network.peer("org2").mspId()).isEqualTo("Org2MSP");
         }
     }
 
