@@ -1,5 +1,6 @@
 package dev.fabricembedded.cli;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fabricembedded.peer.PeerChannel;
 import dev.fabricembedded.peer.committer.CommittedTransaction;
 import dev.fabricembedded.peer.event.Registration;
@@ -51,13 +52,19 @@ final class BroadcastCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec.commandLine().getOut());
-        Envelope envelope = Envelope.parseFrom(Files.readAllBytes(envelopeFile));
+        byte[] bytes = Files.readAllBytes(envelopeFile);
+        Envelope envelope;
         ChannelHeader header;
         try {
+            envelope = Envelope.parseFrom(bytes);
             header = ChannelHeader.parseFrom(Payload.parseFrom(envelope.getPayload()).getHeader().getChannelHeader());
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException(envelopeFile + " does not hold a transaction Envelope: "
                     + e.getMessage(), e);
+        }
+        if (header.getChannelId().isEmpty() || header.getTxId().isEmpty()) {
+            throw new IllegalArgumentException(envelopeFile + " does not hold a transaction Envelope (no channel "
+                    + "header with a channel and a txid)");
         }
         String txId = header.getTxId();
         try (EmbeddedNetwork network = options.open(console)) {

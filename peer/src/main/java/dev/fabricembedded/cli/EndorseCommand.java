@@ -1,5 +1,6 @@
 package dev.fabricembedded.cli;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fabricembedded.peer.Peer;
 import dev.fabricembedded.peer.network.EmbeddedNetwork;
 import java.io.IOException;
@@ -44,7 +45,13 @@ final class EndorseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec.commandLine().getOut());
-        SignedProposal proposal = SignedProposal.parseFrom(Files.readAllBytes(proposalFile));
+        SignedProposal proposal;
+        try {
+            proposal = SignedProposal.parseFrom(Files.readAllBytes(proposalFile));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException(proposalFile + " does not hold a serialized SignedProposal: "
+                    + e.getMessage(), e);
+        }
         if (proposal.getProposalBytes().isEmpty()) {
             throw new IllegalArgumentException(proposalFile + " does not hold a SignedProposal (no proposal bytes)");
         }

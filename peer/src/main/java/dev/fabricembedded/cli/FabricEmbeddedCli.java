@@ -1,6 +1,9 @@
 package dev.fabricembedded.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,8 +80,20 @@ public final class FabricEmbeddedCli {
         return commandLine;
     }
 
-    /** The message of an exception, or of its cause when it has none of its own. */
+    /**
+     * The message of an exception, or of its cause when it has none of its own; file system exceptions, whose
+     * message is only the file name, say what happened to the file.
+     */
     static String message(Throwable e) {
+        if (e instanceof NoSuchFileException missing) {
+            return "no such file or directory: " + missing.getFile();
+        }
+        if (e instanceof AccessDeniedException denied) {
+            return "permission denied: " + denied.getFile();
+        }
+        if (e instanceof FileAlreadyExistsException exists) {
+            return "file already exists: " + exists.getFile();
+        }
         Throwable t = e;
         while (t.getMessage() == null && t.getCause() != null) {
             t = t.getCause();

@@ -187,6 +187,29 @@ class CliCommandsTest {
     }
 
     @Test
+    void aMissingInputFileIsNamed() {
+        Path missing = tmp.resolve("no-such-proposal.bin");
+        Result endorse = cli("endorse", "--data", tmp.toString(), "--proposal", missing.toString(), "--out",
+                tmp.resolve("out.bin").toString());
+        assertThat(endorse.exit()).isEqualTo(1);
+        assertThat(endorse.errLines()).containsExactly("Error: no such file or directory: " + missing);
+    }
+
+    @Test
+    void aFileThatIsNotTheExpectedMessageIsRefused() throws Exception {
+        Path text = Files.writeString(tmp.resolve("notes.txt"), "hello, not a protobuf");
+        Result broadcast = cli("broadcast", "--data", tmp.toString(), "--envelope", text.toString());
+        assertThat(broadcast.exit()).isEqualTo(1);
+        assertThat(broadcast.errLines()).singleElement().asString()
+                .startsWith("Error: " + text + " does not hold a transaction Envelope");
+        Path empty = Files.write(tmp.resolve("empty.bin"), new byte[0]);
+        Result endorse = cli("endorse", "--data", tmp.toString(), "--proposal", empty.toString(), "--out",
+                tmp.resolve("out.bin").toString());
+        assertThat(endorse.errLines()).singleElement().asString()
+                .isEqualTo("Error: " + empty + " does not hold a SignedProposal (no proposal bytes)");
+    }
+
+    @Test
     void everyCommandOfTheIssueIsThere() {
         Result help = ok("--help");
         assertThat(help.out()).contains("demo", "network", "install", "instantiate", "upgrade", "invoke", "query",
