@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -62,7 +64,9 @@ import java.util.concurrent.TimeoutException;
  * identity; a failure at each step is a {@link GatewayException} with Fabric's text and status or code.
  *
  * <p>The gateway owns no thread or resource: every call runs on the caller's thread (several callers may submit
- * concurrently), and it neither opens nor closes the peers and the ordering service, which the host owns.
+ * concurrently; the endorsements of one submit run one after the other unless the host gives an
+ * {@link Builder#endorsementExecutor}), and it neither opens nor closes the peers and the ordering service, which the
+ * host owns.
  * {@link #close()} only refuses further calls.
  */
 public final class Gateway implements AutoCloseable {
@@ -77,6 +81,7 @@ public final class Gateway implements AutoCloseable {
     private final List<Peer> endorsers;
     private final OrderingService orderer;
     private final Duration commitTimeout;
+    private final Executor endorsementExecutor;
     private volatile boolean closed;
 
     private Gateway(final Builder builder) {
@@ -84,6 +89,7 @@ public final class Gateway implements AutoCloseable {
         this.peers = List.copyOf(builder.peers);
         this.orderer = builder.orderer;
         this.commitTimeout = builder.commitTimeout;
+        this.endorsementExecutor = builder.endorsementExecutor;
         final Map<String, Peer> firstOfOrg = new LinkedHashMap<>();
         for (final Peer peer : peers) {
             firstOfOrg.putIfAbsent(peer.mspId(), peer);
@@ -208,10 +214,7 @@ public final class Gateway implements AutoCloseable {
         final long start = System.nanoTime();
         final ClientProposal proposal = builder.build(identity);
         final String txId = proposal.txId();
-        final List<ProposalResponse> responses = new ArrayList<>(endorsingPeers.size());
-        for (final Peer peer : endorsingPeers) {
-            responses.add(endorse(peer, proposal));
-        }
+        final List<ProposalResponse> responses = endorseAll(endorsingPeers, proposal);
         final long endorsed = System.nanoTime();
         final Envelope envelope;
         try {
@@ -254,6 +257,36 @@ public final class Gateway implements AutoCloseable {
                 status.blockNumber(), Duration.ofNanos(endorsed - start), Duration.ofNanos(committed - endorsed));
     }
 
+    /**
+     * The endorsements of every peer, in peer order: one after the other on the caller's thread, or in parallel on
+     * the endorsement executor when there is one. The first failing peer (in peer order) is the exception.
+     */
+    private List<ProposalResponse> endorseAll(final List<Peer> endorsingPeers, final ClientProposal proposal) {
+        final List<ProposalResponse> responses = new ArrayList<>(endorsingPeers.size());
+        if (endorsementExecutor == null || endorsingPeers.size() == 1) {
+            for (final Peer peer : endorsingPeers) {
+                responses.add(endorse(peer, proposal));
+            }
+            return responses;
+        }
+        final List<CompletableFuture<ProposalResponse>> pending = new ArrayList<>(endorsingPeers.size());
+        for (final Peer peer : endorsingPeers) {
+            pending.add(CompletableFuture.supplyAsync(() -> endorse(peer, proposal), endorsementExecutor));
+        }
+        for (final CompletableFuture<ProposalResponse> endorsement : pending) {
+            try {
+                responses.add(endorsement.join());
+            } catch (CompletionException e) {
+                pending.forEach(f -> f.cancel(false));
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+        return responses;
+    }
+
     /** Endorses on one peer and returns the chaincode response's payload. */
     byte[] evaluate(final ProposalBuilder builder) {
         checkOpen();
@@ -286,6 +319,7 @@ public final class Gateway implements AutoCloseable {
         private final List<Peer> peers = new ArrayList<>();
         private OrderingService orderer;
         private Duration commitTimeout = DEFAULT_COMMIT_TIMEOUT;
+        private Executor endorsementExecutor;
 
         private Builder() {
         }
@@ -320,6 +354,15 @@ public final class Gateway implements AutoCloseable {
                 throw new IllegalArgumentException("commit timeout must be positive, got " + timeout);
             }
             this.commitTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Runs the endorsements of one submit in parallel on {@code executor} (default: none, one after the other on
+         * the caller's thread). The gateway does not own the executor: the host shuts it down.
+         */
+        public Builder endorsementExecutor(final Executor executor) {
+            this.endorsementExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

@@ -86,7 +86,7 @@ public final class Peer implements AutoCloseable {
     private final Map<String, PeerChannel> channels = new ConcurrentSkipListMap<>();
     private final List<PeerChannel> joinOrder = new ArrayList<>();
     private final Object lifecycle = new Object();
-    private Endorser endorser;
+    private final Endorser endorser;
     private volatile boolean closed;
 
     private Peer(final PeerBuilder builder, final PeerDirectory directory) {
@@ -98,6 +98,17 @@ public final class Peer implements AutoCloseable {
         this.ledgerSettings = builder.ledgerSettings;
         this.name = builder.name != null ? builder.name : defaultName(builder.signingIdentity);
         this.packages = new FileChaincodePackageStore(directory.chaincodes());
+        // the endorser sees exactly the channels joined so far: the map is read on every proposal
+        this.endorser = Endorser.builder()
+                .signingIdentity(builder.signingIdentity)
+                .localMsp(builder.localMsp)
+                .channels(id -> Optional.ofNullable(channels.get(id)).map(PeerChannel::endorserChannel))
+                .packageStore(packages)
+                .chaincodeSupport(ChaincodeSupport.builder()
+                        .executeTimeout(builder.executeTimeout)
+                        .startupTimeout(builder.startupTimeout)
+                        .runtime(builder.runtimeOrDefault(directory.chaincodeChannels())))
+                .build();
     }
 
     private static String defaultName(final SigningIdentity identity) {
@@ -115,16 +126,6 @@ public final class Peer implements AutoCloseable {
         final Peer peer;
         try {
             peer = new Peer(builder, directory);
-            peer.endorser = Endorser.builder()
-                    .signingIdentity(builder.signingIdentity)
-                    .localMsp(builder.localMsp)
-                    .channels(id -> Optional.ofNullable(peer.channels.get(id)).map(PeerChannel::endorserChannel))
-                    .packageStore(peer.packages)
-                    .chaincodeSupport(ChaincodeSupport.builder()
-                            .executeTimeout(builder.executeTimeout)
-                            .startupTimeout(builder.startupTimeout)
-                            .runtime(builder.runtimeOrDefault(directory.chaincodeChannels())))
-                    .build();
         } catch (RuntimeException e) {
             directory.close();
             throw e;
@@ -385,9 +386,7 @@ public final class Peer implements AutoCloseable {
         for (final PeerChannel channel : reversed) {
             failure = attempt(failure, channel::stopDelivery, "stopping the delivery of " + channel.id());
         }
-        if (endorser != null) {
-            failure = attempt(failure, endorser::close, "closing the endorser");
-        }
+        failure = attempt(failure, endorser::close, "closing the endorser");
         for (final PeerChannel channel : reversed) {
             failure = attempt(failure, channel::closeCommitter, "closing the committer of " + channel.id());
         }

@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -77,6 +79,23 @@ class TwoOrganizationsTest {
             final Contract contract = reader.network(TestNetwork.CHANNEL).contract("mycc");
             assertThat(Integer.parseInt(utf8(contract.evaluate("query", "a")))
                     + Integer.parseInt(utf8(contract.evaluate("query", "b")))).isEqualTo(300);
+        }
+    }
+
+    @Test
+    void endorsementsRunInParallelOnAnExecutorTheHostGives() throws Exception {
+        final ExecutorService executor = Executors.newFixedThreadPool(2);
+        try (Gateway client = Gateway.builder().identity(ORG2.signer(NodeRole.CLIENT)).peers(network.peers())
+                .orderer(network.orderer()).endorsementExecutor(executor).build()) {
+            final Contract contract = client.network(TestNetwork.CHANNEL).contract("mycc");
+            assertThat(contract.submitTransaction("move", "b", "a", "5").code()).isEqualTo(TxValidationCode.VALID);
+            assertThatThrownBy(() -> contract.submit("move", "a", "nobody", "1"))
+                    .asInstanceOf(type(EndorseException.class))
+                    .satisfies(e -> assertThat(e.peerName()).as("the first failing peer in gateway order")
+                            .isEqualTo("peer0.org1.example.com"));
+        } finally {
+            executor.shutdown();
+            assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
     }
 

@@ -37,4 +37,17 @@ final class BlockStateCache implements StateReader {
         }
         return value.map(byte[]::clone).orElse(null);
     }
+
+    /** Whether every value read so far is still the committed one (reads the committed state again). */
+    boolean isUnchanged() {
+        for (var namespace : byNamespace.entrySet()) {
+            for (var entry : namespace.getValue().entrySet()) {
+                byte[] now = committed.getState(namespace.getKey(), entry.getKey());
+                if (!java.util.Arrays.equals(now, entry.getValue().orElse(null))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.fabricembedded.peer.committer;
 
+import dev.fabricembedded.endorser.chaincode.SystemChaincodes;
 import java.util.Set;
 
 /**
@@ -54,7 +55,7 @@ public interface SystemChaincodeProvider {
     }
 
     /** The rules of an endorser's system chaincodes, so that the committer agrees with what the peer endorses. */
-    static SystemChaincodeProvider of(dev.fabricembedded.endorser.chaincode.SystemChaincodes systemChaincodes) {
+    static SystemChaincodeProvider of(SystemChaincodes systemChaincodes) {
         return new SystemChaincodeProvider() {
             @Override
             public boolean isSysCC(String name) {

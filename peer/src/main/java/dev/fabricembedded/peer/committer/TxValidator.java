@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -98,30 +99,105 @@ public final class TxValidator implements AutoCloseable {
      * @throws IllegalStateException    when the validator is closed
      */
     public ValidatedBlock validate(Block block) {
+        return finish(start(block));
+    }
+
+    /**
+     * A block whose per-transaction checks are running on the workers; {@link #finish} waits for them and completes
+     * the block. Lets the committing thread commit the previous block to the ledger meanwhile.
+     */
+    static final class Pending {
+        private final Block block;
+        private final BlockContext context;
+        private final BlockStateCache state;
+        private final ValidatedTransaction[] results;
+        private final RuntimeException[] failures;
+        private final List<Future<?>> running;
+
+        private Pending(Block block, BlockContext context, BlockStateCache state, int count,
+                        List<Future<?>> running) {
+            this.block = block;
+            this.context = context;
+            this.state = state;
+            this.results = new ValidatedTransaction[count];
+            this.failures = new RuntimeException[count];
+            this.running = running;
+        }
+    }
+
+    /** Starts the per-transaction checks of a block on the workers and returns at once. */
+    Pending start(Block block) {
         Objects.requireNonNull(block, "block");
         long number = block.getHeader().getNumber();
         ChannelSnapshot channel = snapshot(channelConfig.get());
-        BlockContext context = new BlockContext(number, channel, new BlockStateCache(committedState), ledger,
-                plugins, systemChaincodes);
+        BlockStateCache state = new BlockStateCache(committedState);
+        BlockContext context = new BlockContext(number, channel, state, ledger, plugins, systemChaincodes);
         List<ByteString> data = block.getData().getDataList();
         int count = data.size();
-        ValidatedTransaction[] results = new ValidatedTransaction[count];
-        RuntimeException[] failures = new RuntimeException[count];
-        runInParallel(number, count, i -> {
-            try {
-                results[i] = envelopeValidator.validate(i, data.get(i), context);
-            } catch (RuntimeException e) {
-                failures[i] = e;
+        Pending pending = new Pending(block, context, state, count, new ArrayList<>(Math.min(poolSize, count)));
+        AtomicInteger next = new AtomicInteger();
+        try {
+            for (int t = 0; t < Math.min(poolSize, count); t++) {
+                pending.running.add(workers.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                        try {
+                            pending.results[i] = envelopeValidator.validate(i, data.get(i), context);
+                        } catch (RuntimeException e) {
+                            pending.failures[i] = e;
+                        }
+                    }
+                }));
             }
-        });
+        } catch (RejectedExecutionException e) {
+            pending.running.forEach(f -> f.cancel(true));
+            throw new IllegalStateException("the transaction validator of channel " + ledger.channelId()
+                    + " is closed", e);
+        }
+        return pending;
+    }
+
+    /**
+     * Finishes a block started before the previous block was committed, if its checks would come out the same now:
+     * the same configuration is in force, and every committed value they read is unchanged (read again after the
+     * workers are done, so no read escapes the comparison). A txid committed meanwhile is caught by the ledger's own
+     * duplicate check. Empty when the block must be validated again.
+     *
+     * @throws BlockValidationException on an execution failure of a current validation
+     */
+    Optional<ValidatedBlock> finishIfCurrent(Pending pending) {
+        await(pending);
+        boolean current = pending.context.channel() == snapshot(channelConfig.get()) && pending.state.isUnchanged();
+        return current ? Optional.of(finish(pending)) : Optional.empty();
+    }
+
+    /** Waits for a started block's workers and drops its results. */
+    void abandon(Pending pending) {
+        try {
+            await(pending);
+        } catch (BlockValidationException e) {
+            LOG.debug("abandoned validation of block {} failed: {}", pending.context.blockNumber(), e.getMessage());
+        }
+    }
+
+    /**
+     * Waits for the workers, then the block passes and the filter.
+     *
+     * @throws BlockValidationException on an execution failure
+     */
+    ValidatedBlock finish(Pending pending) {
+        await(pending);
+        long number = pending.context.blockNumber();
+        ValidatedTransaction[] results = pending.results;
+        int count = results.length;
         for (int i = 0; i < count; i++) {
-            if (failures[i] != null) {
+            RuntimeException failure = pending.failures[i];
+            if (failure != null) {
                 LOG.error("validation of block {} on channel {} failed at transaction {}: {}", number,
-                        channel.channelId(), i, failures[i].toString());
-                throw new BlockValidationException(number, i, failures[i].getMessage(), failures[i]);
+                        ledger.channelId(), i, failure.toString());
+                throw new BlockValidationException(number, i, failure.getMessage(), failure);
             }
         }
-        if (channel.capabilities().forbidDuplicateTxIdInBlock()) {
+        if (pending.context.channel().capabilities().forbidDuplicateTxIdInBlock()) {
             markDuplicateTxIds(results);
         }
         markUpgradeConflicts(results);
@@ -133,7 +209,7 @@ public final class TxValidator implements AutoCloseable {
             }
             flags[i] = (byte) results[i].code().getNumber();
         }
-        return new ValidatedBlock(withFilter(block, flags), List.of(results));
+        return new ValidatedBlock(withFilter(pending.block, flags), List.of(results));
     }
 
     /** The snapshot of a configuration, rebuilt only when the supplier hands out another configuration. */
@@ -156,48 +232,22 @@ public final class TxValidator implements AutoCloseable {
         return snapshot(channelConfig.get());
     }
 
-    @FunctionalInterface
-    private interface IndexTask {
-        void run(int index);
-    }
-
-    /**
-     * Runs {@code task} for every index in {@code [0, count)} on the workers, each worker pulling the next index, and
-     * waits for all of them.
-     */
-    private void runInParallel(long blockNumber, int count, IndexTask task) {
-        if (count == 0) {
-            return;
-        }
-        AtomicInteger next = new AtomicInteger();
-        int tasks = Math.min(poolSize, count);
-        List<Future<?>> running = new ArrayList<>(tasks);
-        try {
-            for (int t = 0; t < tasks; t++) {
-                running.add(workers.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                        task.run(i);
-                    }
-                }));
-            }
-        } catch (RejectedExecutionException e) {
-            running.forEach(f -> f.cancel(true));
-            throw new IllegalStateException("the transaction validator of channel " + ledger.channelId()
-                    + " is closed", e);
-        }
+    /** Waits for every worker task of a block; an interrupt does not cut it short (the flag is restored). */
+    private void await(Pending pending) {
         boolean interrupted = false;
         try {
-            for (Future<?> future : running) {
+            for (Future<?> future : pending.running) {
                 while (true) {
                     try {
                         future.get();
                         break;
                     } catch (InterruptedException e) {
-                        // the block must be validated completely or not at all: finish, then restore the flag
                         interrupted = true;
                     } catch (ExecutionException e) {
-                        throw new BlockValidationException(blockNumber, -1, "validator worker failed: "
-                                + e.getCause(), e.getCause());
+                        throw new BlockValidationException(pending.context.blockNumber(), -1,
+                                "validator worker failed: " + e.getCause(), e.getCause());
+                    } catch (java.util.concurrent.CancellationException e) {
+                        break;
                     }
                 }
             }

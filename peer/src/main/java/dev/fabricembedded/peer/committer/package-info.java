@@ -3,7 +3,20 @@
  * received from the orderer, validates its transactions, and commits it to the channel's ledger, which applies MVCC.
  * The outcome, per transaction, is a {@link dev.fabricembedded.peer.committer.CommittedTransaction}.
  *
- * <p>Threads: a block is committed by one thread at a time (the channel's delivery thread); the per-transaction
- * checks of one block run in parallel on the committer's validator pool, which owns no state beyond one block.
+ * <ul>
+ *   <li>{@link dev.fabricembedded.peer.committer.BlockCommitter}: the pipeline (block checks, validation, commit);</li>
+ *   <li>{@link dev.fabricembedded.peer.committer.TxValidator}: Fabric's {@code TxValidator}, the parallel
+ *   per-transaction checks and the block passes, producing a
+ *   {@link dev.fabricembedded.peer.committer.ValidatedBlock};</li>
+ *   <li>{@code EnvelopeValidator} (§6.2) and {@code VsccValidator} (§6.3): the checks of one transaction, run by the
+ *   validator workers;</li>
+ *   <li>{@link dev.fabricembedded.peer.committer.SystemChaincodeProvider}: which names are system chaincodes.</li>
+ * </ul>
+ *
+ * <p>Threads: a block is committed by one thread at a time (the channel's delivery thread), which owns the block in
+ * progress and runs the block passes and the ledger commit; the per-transaction checks of one block run in parallel
+ * on the committer's validator pool ({@code committer-<channel>-validator-<n>}), whose workers only read immutable
+ * or thread-safe state and write their own result slots. The pool is stopped by
+ * {@link dev.fabricembedded.peer.committer.BlockCommitter#close()}.
  */
 package dev.fabricembedded.peer.committer;

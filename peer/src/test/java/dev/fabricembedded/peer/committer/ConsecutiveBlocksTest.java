@@ -1,0 +1,114 @@
+package dev.fabricembedded.peer.committer;
+
+import static dev.fabricembedded.peer.committer.CommitterAcceptanceTest.assertCodes;
+import static dev.fabricembedded.peer.committer.CommitterNetwork.AND_POLICY;
+import static dev.fabricembedded.peer.committer.CommitterNetwork.OR_POLICY;
+import static dev.fabricembedded.peer.committer.CommitterNetwork.deploy;
+import static dev.fabricembedded.peer.committer.CommitterNetwork.invoke;
+import static dev.fabricembedded.peer.committer.CommitterNetwork.peer1;
+import static dev.fabricembedded.peer.committer.CommitterNetwork.upgrade;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.protobuf.ByteString;
+import dev.fabricembedded.ledger.BlockRejectedException;
+import dev.fabricembedded.ledger.block.BlockHashes;
+import dev.fabricembedded.orderer.block.BlockSigner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link BlockCommitter#commit(List)}: block {@code k + 1} is validated while block {@code k} is committed, and the
+ * outcome is the one of committing them one by one, also when block {@code k} changes what block {@code k + 1}'s
+ * validation reads.
+ */
+class ConsecutiveBlocksTest {
+
+    @TempDir
+    Path dir;
+
+    private CommitterNetwork net;
+
+    @BeforeEach
+    void open() {
+        net = new CommitterNetwork(dir);
+    }
+
+    @AfterEach
+    void close() {
+        net.close();
+    }
+
+    @Test
+    void aBlockDependingOnTheDeployOrUpgradeInThePreviousBlockIsValidatedAgainstTheCommittedDefinition() {
+        List<CommittedBlock> committed = net.committer.commit(chain(
+                List.of(deploy("mycc", "1.0", AND_POLICY).build()),
+                List.of(invoke("mycc", "1.0").writes("mycc", "a", "1").build()),
+                List.of(upgrade("mycc", "2.0", OR_POLICY).build()),
+                List.of(invoke("mycc", "1.0").writes("mycc", "a", "stale").build(),
+                        invoke("mycc", "2.0").endorsers(peer1()).writes("mycc", "b", "2").build())));
+
+        assertThat(committed).extracting(CommittedBlock::number).containsExactly(1L, 2L, 3L, 4L);
+        assertCodes(committed.get(0), TxValidationCode.VALID);
+        assertCodes(committed.get(1), TxValidationCode.VALID);
+        assertCodes(committed.get(2), TxValidationCode.VALID);
+        // validated early against version 1.0 and the AND policy, both changed by block 3: validated again
+        assertCodes(committed.get(3), TxValidationCode.EXPIRED_CHAINCODE, TxValidationCode.VALID);
+        assertThat(net.state("mycc", "a")).isEqualTo("1".getBytes());
+        assertThat(net.state("mycc", "b")).isEqualTo("2".getBytes());
+        assertThat(committed).allSatisfy(block -> assertThat(block.block())
+                .isEqualTo(net.ledger.blockStore().blockByNumber(block.number()).orElseThrow()));
+    }
+
+    @Test
+    void aTransactionRepeatedInTheNextBlockIsADuplicate() {
+        net.commit(deploy("mycc", "1.0", OR_POLICY).build());
+        Envelope tx = invoke("mycc", "1.0").writes("mycc", "k", "v").build();
+
+        List<CommittedBlock> committed = net.committer.commit(chain(List.of(tx), List.of(tx)));
+
+        assertCodes(committed.get(0), TxValidationCode.VALID);
+        assertCodes(committed.get(1), TxValidationCode.DUPLICATE_TXID);
+    }
+
+    @Test
+    void theBlocksBeforeARefusedOneAreCommittedAndTheRestAreNot() {
+        net.commit(deploy("mycc", "1.0", OR_POLICY).build());
+        List<Block> blocks = new ArrayList<>(chain(List.of(invoke("mycc", "1.0").writes("mycc", "a", "1").build()),
+                List.of(invoke("mycc", "1.0").writes("mycc", "b", "2").build()),
+                List.of(invoke("mycc", "1.0").writes("mycc", "c", "3").build())));
+        long first = blocks.get(0).getHeader().getNumber();
+        blocks.set(1, new BlockSigner(peer1()).sign(blocks.get(1), 0));
+
+        BlockRejectedException refused = catchThrowableOfType(() -> net.committer.commit(blocks),
+                BlockRejectedException.class);
+
+        assertThat(refused.blockNumber()).isEqualTo(first + 1);
+        assertThat(net.ledger.height()).isEqualTo(first + 1);
+        assertThat(net.state("mycc", "a")).isEqualTo("1".getBytes());
+        assertThat(net.state("mycc", "b")).isNull();
+        assertThat(net.state("mycc", "c")).isNull();
+    }
+
+    /** Orderer-signed blocks continuing the ledger's chain, one per list of envelopes. */
+    private List<Block> chain(List<Envelope>... contents) {
+        List<Block> blocks = new ArrayList<>();
+        long number = net.ledger.height();
+        ByteString previous = net.ledger.chainInfo().getCurrentBlockHash();
+        for (List<Envelope> envelopes : contents) {
+            Block block = net.signedByOrderer(CommitterNetwork.unsignedBlock(number++, previous,
+                    envelopes.stream().map(Envelope::toByteString).toList()));
+            previous = ByteString.copyFrom(BlockHashes.headerHash(block.getHeader()));
+            blocks.add(block);
+        }
+        return blocks;
+    }
+}
