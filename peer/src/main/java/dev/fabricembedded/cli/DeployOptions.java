@@ -52,17 +52,23 @@ final class DeployOptions {
         return 0;
     }
 
-    /** Submits an LSCC deploy or upgrade as a progress step; a transaction that is not VALID throws. */
+    /**
+     * Submits an LSCC deploy or upgrade as a progress step, which ends when every peer has committed it; a
+     * transaction that is not VALID throws.
+     */
     static SubmitResult deploy(Console console, EmbeddedNetwork network, String org, String user, String channelId,
             boolean upgrade, String name, String version, List<String> initArgs, String policy) throws Exception {
         String what = (upgrade ? "upgrade " : "instantiate ") + name + " " + version + " on " + channelId + " "
                 + Transactions.json(initArgs) + (policy != null ? " policy " + policy : "");
         return Transactions.submit(console, what, () -> {
+            SubmitResult result;
             try (Gateway gateway = network.gateway(org, user)) {
-                return upgrade
+                result = upgrade
                         ? gateway.network(channelId).upgrade(name, version, initArgs, policy)
                         : gateway.network(channelId).instantiate(name, version, initArgs, policy);
             }
+            network.sync(); // every peer knows the chaincode definition before the next endorsement
+            return result;
         });
     }
 }

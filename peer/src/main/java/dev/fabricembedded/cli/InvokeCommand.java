@@ -53,14 +53,20 @@ final class InvokeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Submits one transaction as a progress step; a transaction that is not VALID throws. */
+    /**
+     * Submits one transaction as a progress step, which ends when every peer has committed it; a transaction that
+     * is not VALID throws.
+     */
     static SubmitResult invoke(Console console, EmbeddedNetwork network, String org, String user, String channelId,
             String name, List<String> call) throws Exception {
         return Transactions.submit(console, "invoke " + name + " " + Transactions.json(call), () -> {
+            SubmitResult result;
             try (Gateway gateway = network.gateway(org, user)) {
-                return gateway.network(channelId).contract(name).submitTransaction(call.get(0),
+                result = gateway.network(channelId).contract(name).submitTransaction(call.get(0),
                         call.subList(1, call.size()).toArray(String[]::new));
             }
+            network.sync(); // every peer has the block before anyone endorses again
+            return result;
         });
     }
 

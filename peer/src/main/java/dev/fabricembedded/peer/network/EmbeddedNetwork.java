@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -49,17 +50,21 @@ public final class EmbeddedNetwork implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedNetwork.class);
     private static final Pattern PID = Pattern.compile("pid (\\d+)");
+    /** How often {@link #sync()} looks at the heights (a commit takes milliseconds; no busy loop). */
+    private static final long SYNC_POLL_MILLIS = 2;
 
     private final NetworkLayout layout;
     private final DirectoryLock lock;
     private final SoloOrderer orderer;
     private final List<Peer> peers;
     private final Block genesisBlock;
+    private final Duration syncTimeout;
     private final Object lifecycle = new Object();
     private boolean closed;
 
     private EmbeddedNetwork(NetworkLayout layout, DirectoryLock lock, SoloOrderer orderer, List<Peer> peers,
-            Block genesisBlock) {
+            Block genesisBlock, Duration syncTimeout) {
+        this.syncTimeout = syncTimeout;
         this.layout = layout;
         this.lock = lock;
         this.orderer = orderer;
@@ -131,9 +136,11 @@ public final class EmbeddedNetwork implements AutoCloseable {
                 peer.joinChannel(genesis);
                 peers.add(peer);
             }
+            EmbeddedNetwork network = new EmbeddedNetwork(layout, lock, orderer, peers, genesis, builder.syncTimeout);
+            network.sync();
             LOG.info("network {} open: orderer and {} peers on channel {}", layout.root(), peers.size(),
                     layout.channelId());
-            return new EmbeddedNetwork(layout, lock, orderer, peers, genesis);
+            return network;
         } catch (RuntimeException e) {
             Collections.reverse(opened);
             for (AutoCloseable resource : opened) {
@@ -249,6 +256,52 @@ public final class EmbeddedNetwork implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Waits until every peer has committed every block the orderer has cut on the channel (bounded by the
+     * builder's {@code syncTimeout}, 30 s by default).
+     *
+     * <p>Why: each peer commits on its own delivery thread, so right after a submit (which waits for the commit on
+     * one peer) or after an open (where each peer catches up with the blocks cut while it was closed) the peers may
+     * be at different heights. Endorsing then would give different read sets on different peers (Fabric's
+     * {@code ProposalResponsePayloads do not match}) and a query could read a stale state. {@link #open} and
+     * {@link #close} call it; call it after a submit before the next endorsement.
+     *
+     * @throws IllegalStateException naming the peers that did not catch up (and why, when a channel failed)
+     */
+    public void sync() {
+        String channelId = layout.channelId();
+        long deadline = System.nanoTime() + syncTimeout.toNanos();
+        while (true) {
+            long target = orderer.height(channelId);
+            List<String> behind = new ArrayList<>();
+            for (Peer peer : peers) {
+                PeerChannel channel = peer.channel(channelId).orElseThrow();
+                if (channel.failure().isPresent()) {
+                    throw new IllegalStateException("peer " + peer.name() + " stopped committing channel "
+                            + channelId + " at height " + channel.height() + ": "
+                            + channel.failure().get().getMessage(), channel.failure().get());
+                }
+                if (channel.height() < target) {
+                    behind.add(peer.name() + " at height " + channel.height());
+                }
+            }
+            if (behind.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new IllegalStateException("peers did not catch up with the orderer's height " + target
+                        + " of channel " + channelId + " within " + syncTimeout.toMillis() + " ms: "
+                        + String.join(", ", behind));
+            }
+            try {
+                Thread.sleep(SYNC_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the peers to catch up", e);
+            }
+        }
+    }
+
     /** Closes the peers (last first), the orderer, then releases the directory. Idempotent. */
     @Override
     public void close() {
@@ -259,6 +312,12 @@ public final class EmbeddedNetwork implements AutoCloseable {
             closed = true;
         }
         RuntimeException failure = null;
+        try {
+            sync(); // leave every peer's ledger at the orderer's height
+        } catch (RuntimeException e) {
+            LOG.warn("closing network {} with peers behind the orderer (they catch up on the next open): {}",
+                    layout.root(), e.getMessage());
+        }
         List<AutoCloseable> resources = new ArrayList<>(peers);
         Collections.reverse(resources);
         resources.add(orderer);
@@ -290,6 +349,7 @@ public final class EmbeddedNetwork implements AutoCloseable {
         private final Path dataDirectory;
         private Consumer<SoloOrderer.Builder> ordererSettings = b -> { };
         private BiConsumer<String, PeerBuilder> peerSettings = (org, b) -> { };
+        private Duration syncTimeout = Duration.ofSeconds(30);
 
         private Builder(Path dataDirectory) {
             this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -307,6 +367,15 @@ public final class EmbeddedNetwork implements AutoCloseable {
          */
         public Builder peerSettings(BiConsumer<String, PeerBuilder> settings) {
             this.peerSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** How long {@link EmbeddedNetwork#sync()} waits for the peers to catch up (default 30 s). */
+        public Builder syncTimeout(Duration timeout) {
+            if (Objects.requireNonNull(timeout, "timeout").isNegative()) {
+                throw new IllegalArgumentException("syncTimeout must not be negative");
+            }
+            this.syncTimeout = timeout;
             return this;
         }
 
