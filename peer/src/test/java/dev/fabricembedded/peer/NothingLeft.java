@@ -12,13 +12,13 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Checks that closed peers and orderers left nothing behind: threads, child processes, chaincode channel files. */
-final class NothingLeft {
+public final class NothingLeft {
 
     private NothingLeft() {
     }
 
     /** Threads of chaincode support, IPC, runtimes and the orderer that are still alive. */
-    static List<String> threads() {
+    public static List<String> threads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
@@ -29,7 +29,7 @@ final class NothingLeft {
     }
 
     /** Live (not zombie) child processes of this JVM. */
-    static List<ProcessHandle> children() {
+    public static List<ProcessHandle> children() {
         return ProcessHandle.current().children().filter(p -> p.isAlive() && !isZombie(p.pid())).toList();
     }
 
@@ -42,7 +42,7 @@ final class NothingLeft {
         }
     }
 
-    static List<Path> entries(final Path dir) throws IOException {
+    public static List<Path> entries(final Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -52,7 +52,7 @@ final class NothingLeft {
     }
 
     /** Waits (bounded) for threads and child processes to be gone, then asserts it and that the directories are empty. */
-    static void assertNothingLeft(final Path... directories) throws IOException {
+    public static void assertNothingLeft(final Path... directories) throws IOException {
         final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while ((!threads().isEmpty() || !children().isEmpty()) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));

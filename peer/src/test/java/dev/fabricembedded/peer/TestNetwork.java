@@ -59,6 +59,17 @@ public final class TestNetwork implements AutoCloseable {
         return network;
     }
 
+    /**
+     * Reopens a network created before in {@code root} (its orderer and the peers of {@code peerOrgs}), without
+     * creating or joining anything. {@link #genesisBlock()} is then not the channel's.
+     */
+    public static TestNetwork reopen(final Path root, final Organization... peerOrgs) {
+        final TestNetwork network = new TestNetwork(root, List.of(peerOrgs));
+        network.openOrderer();
+        network.openPeers();
+        return network;
+    }
+
     private void openOrderer() {
         orderer = SoloOrderer.builder(root.resolve("orderer"), ORDERER_ORG.signer(NodeRole.ORDERER)).open();
     }
@@ -78,8 +89,7 @@ public final class TestNetwork implements AutoCloseable {
                 .executeTimeout(Duration.ofSeconds(30))
                 .startupTimeout(Duration.ofSeconds(60))
                 .validatorPoolSize(2)
-                .ledgerSettings(b -> b.stateEntries(10_000).txIndexEntries(10_000).historyEntries(10_000)
-                        .blockFileSize(4L << 20));
+                .ledgerSettings(TestLedgers.small());
     }
 
     public Path peerDirectory(final Organization org) {

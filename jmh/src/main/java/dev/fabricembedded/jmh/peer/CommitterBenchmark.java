@@ -99,8 +99,8 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 4, time = 500, timeUnit = TimeUnit.MILLISECONDS)
-@Measurement(iterations = 6, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g",
         "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
@@ -113,8 +113,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CommitterBenchmark {
 
     static final int TXS = 100;
-    /** Fresh blocks built per iteration for the commits: enough for 12,000 tx/s during one 500 ms iteration. */
-    static final int FRESH_BLOCKS = 60;
+    /** Fresh blocks built per iteration for the commits: enough for 10,000 tx/s during a 1 s iteration. */
+    static final int FRESH_BLOCKS = 100;
     /** Blocks per {@code commitConsecutive} call. */
     static final int CONSECUTIVE = 10;
     /** Blocks {@code validateOnly} and {@code verifyOnly} cycle through (they change nothing). */
