@@ -3,11 +3,13 @@ package dev.fabricembedded.peer.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fabricembedded.gateway.Gateway;
 import dev.fabricembedded.msp.Principal;
 import dev.fabricembedded.msp.SigningIdentity;
 import dev.fabricembedded.msp.folder.LocalMsp;
 import dev.fabricembedded.msp.folder.MspFolder;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
+import dev.fabricembedded.peer.ExampleJars;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.MSPRole;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -189,6 +192,35 @@ class EmbeddedNetworkTest {
             assertThat(network.peers()).extracting(p -> p.name()).containsExactly("peer-of-org1", "peer-of-org2");
             // the network's own settings win: identities and MSPs come from the crypto material
             assertThat(network.peer("org2").mspId()).isEqualTo("Org2MSP");
+        }
+    }
+
+    @Test
+    void syncBringsEveryPeerToTheOrderersHeightBetweenSubmits() {
+        try (EmbeddedNetwork network = EmbeddedNetwork.init(tmp.resolve("net"), 2)) {
+            for (String org : network.organizations()) {
+                try (Gateway admin = network.gateway(org, "Admin")) {
+                    admin.install(ExampleJars.jar("example02"), "cc", "1");
+                }
+            }
+            try (Gateway admin = network.gateway("org1", "Admin")) {
+                admin.network("mychannel").instantiate("cc", "1", List.of("init", "a", "100", "b", "200"),
+                        "AND('Org1MSP.member','Org2MSP.member')");
+            }
+            network.sync();
+            // each submit waits for its commit on the submitter's own peer only; sync waits for the other one, so
+            // the next endorsement reads the same state on both peers
+            for (int i = 0; i < 4; i++) {
+                String org = network.organizations().get(i % 2);
+                try (Gateway user = network.gateway(org, "User1")) {
+                    assertThat(user.network("mychannel").contract("cc").submitTransaction("move", "a", "b", "1")
+                            .code()).isEqualTo(TxValidationCode.VALID);
+                }
+                network.sync();
+                long height = network.orderer().height("mychannel");
+                assertThat(network.peers()).allSatisfy(p -> assertThat(p.channel("mychannel").orElseThrow()
+                        .height()).isEqualTo(height));
+            }
         }
     }
 
