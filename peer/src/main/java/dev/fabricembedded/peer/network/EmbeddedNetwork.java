@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * touches anything; then it starts the orderer (signing as {@code orderer.example.com}, read from its MSP folder),
  * creates the channel on it (idempotent: the same genesis block is accepted again), and opens each peer (signing as
  * {@code peer0.org<N>.example.com}) and joins it to the channel (idempotent too). Reopening therefore restores the
- * network as it was: chains, ledgers, installed and instantiated chaincodes.
+ * network as it was: chains, ledgers, installed and instantiated chaincodes. Before it returns, and before it
+ * closes, every peer has caught up with the orderer ({@link #sync()}).
  *
  * <p>Thread-safe for use (the peers, orderer and gateways are); {@link #close()} closes the peers in reverse order,
  * then the orderer, then releases the lock, and is idempotent. Gateways returned by {@link #gateway} belong to the
@@ -64,12 +65,12 @@ public final class EmbeddedNetwork implements AutoCloseable {
 
     private EmbeddedNetwork(NetworkLayout layout, DirectoryLock lock, SoloOrderer orderer, List<Peer> peers,
             Block genesisBlock, Duration syncTimeout) {
-        this.syncTimeout = syncTimeout;
         this.layout = layout;
         this.lock = lock;
         this.orderer = orderer;
         this.peers = List.copyOf(peers);
         this.genesisBlock = genesisBlock;
+        this.syncTimeout = syncTimeout;
     }
 
     /**
