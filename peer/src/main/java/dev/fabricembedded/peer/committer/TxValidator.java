@@ -49,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Threads: {@link #validate} is called by one thread at a time (the channel's committing thread, which waits for
- * the workers); the workers only read shared, immutable state and write their own result slots. {@link #close}
- * stops the workers. The validator reads the ledger but never writes it.
+ * the workers; {@link BlockCommitter} may instead start a block and finish it after committing the previous one, with
+ * at most one block in flight); the workers only read shared, immutable or thread-safe state and write their own
+ * result slots, which the committing thread reads after the workers' futures complete. {@link #close} stops the
+ * workers. The validator reads the ledger but never writes it.
  */
 public final class TxValidator implements AutoCloseable {
 
