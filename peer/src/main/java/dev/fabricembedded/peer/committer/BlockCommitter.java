@@ -154,8 +154,7 @@ public final class BlockCommitter implements AutoCloseable {
                     validated = validator.finishIfCurrent(started).orElse(null);
                 }
                 if (validated == null) {
-                    verify(block, ledger.height(), ledger.chainInfo().getCurrentBlockHash());
-                    validated = validator.validate(block);
+                    validated = verifyAndValidate(block);
                 }
                 if (k + 1 < blocks.size()) {
                     early = startEarly(block, blocks.get(k + 1));
@@ -168,6 +167,22 @@ public final class BlockCommitter implements AutoCloseable {
             }
         }
         return committed;
+    }
+
+    /**
+     * The §5.5 checks and the validation of the next block. The checks run on this thread while the workers already
+     * validate: a refused block is refused all the same (its validation is waited for and dropped), and the checks'
+     * own cost (the data hash over the whole block, the orderer's signature) leaves the critical path.
+     */
+    private ValidatedBlock verifyAndValidate(Block block) {
+        TxValidator.Pending started = validator.start(block);
+        try {
+            verify(block, ledger.height(), ledger.chainInfo().getCurrentBlockHash());
+        } catch (RuntimeException e) {
+            validator.abandon(started);
+            throw e;
+        }
+        return validator.finish(started);
     }
 
     /** The §5.5 checks; a failure refuses the block. */
@@ -186,11 +201,16 @@ public final class BlockCommitter implements AutoCloseable {
      * as the successor of {@code block}; otherwise it is checked (and refused) in its turn.
      */
     private TxValidator.Pending startEarly(Block block, Block next) {
-        if (next == null || !validator.currentSnapshot().verifier().verify(next, block.getHeader().getNumber() + 1,
-                ByteString.copyFrom(BlockHashes.headerHash(block.getHeader()))).isValid()) {
+        if (next == null || !next.hasHeader()) {
             return null;
         }
-        return validator.start(next);
+        TxValidator.Pending started = validator.start(next);
+        if (!validator.currentSnapshot().verifier().verify(next, block.getHeader().getNumber() + 1,
+                ByteString.copyFrom(BlockHashes.headerHash(block.getHeader()))).isValid()) {
+            validator.abandon(started);
+            return null;
+        }
+        return started;
     }
 
     private CommittedBlock commitValidated(ValidatedBlock validated) {

@@ -65,6 +65,7 @@ public final class TxValidator implements AutoCloseable {
     private final ValidationPluginRegistry plugins;
     private final SystemChaincodeProvider systemChaincodes;
     private final int poolSize;
+    private final WorkerThreads threads;
     private final ExecutorService workers;
     private final EnvelopeValidator envelopeValidator = new EnvelopeValidator();
     private final StateReader committedState;
@@ -77,7 +78,8 @@ public final class TxValidator implements AutoCloseable {
         this.systemChaincodes = builder.systemChaincodes;
         this.poolSize = builder.poolSize;
         this.committedState = StateReader.of(ledger);
-        this.workers = Executors.newFixedThreadPool(poolSize, new WorkerThreads(ledger.channelId()));
+        this.threads = new WorkerThreads(ledger.channelId());
+        this.workers = Executors.newFixedThreadPool(poolSize, threads);
     }
 
     /**
@@ -312,18 +314,26 @@ public final class TxValidator implements AutoCloseable {
         return block.toBuilder().setMetadata(metadata).build();
     }
 
-    /** Stops the workers (waiting up to 10 s for a running block to finish, then interrupting them). */
+    /**
+     * Stops the workers: waits up to 10 s for a running block to finish (then interrupts them), and returns once
+     * every worker thread has ended.
+     */
     @Override
     public void close() {
         workers.shutdown();
+        boolean interrupted = false;
         try {
             if (!workers.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 LOG.warn("validator workers of channel {} still busy after {} s; interrupting them",
                         ledger.channelId(), CLOSE_TIMEOUT_SECONDS);
                 workers.shutdownNow();
             }
+            threads.joinAll(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
         } catch (InterruptedException e) {
             workers.shutdownNow();
+            interrupted = true;
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
@@ -333,10 +343,14 @@ public final class TxValidator implements AutoCloseable {
         return "TxValidator[" + ledger.channelId() + ", " + poolSize + " workers, " + plugins + "]";
     }
 
-    /** Names the workers {@code committer-<channel>-validator-<n>}; daemon threads, so a leak cannot pin the JVM. */
+    /**
+     * Names the workers {@code committer-<channel>-validator-<n>} (daemon threads, so a leak cannot pin the JVM) and
+     * remembers them, so that {@link #close} can wait for them to end.
+     */
     private static final class WorkerThreads implements ThreadFactory {
         private final String prefix;
         private final AtomicInteger counter = new AtomicInteger();
+        private final List<Thread> created = new ArrayList<>();
 
         WorkerThreads(String channelId) {
             this.prefix = "committer-" + channelId + "-validator-";
@@ -346,7 +360,25 @@ public final class TxValidator implements AutoCloseable {
         public Thread newThread(Runnable runnable) {
             Thread thread = new Thread(runnable, prefix + counter.getAndIncrement());
             thread.setDaemon(true);
+            synchronized (created) {
+                created.add(thread);
+            }
             return thread;
+        }
+
+        /** Joins every thread created, within {@code timeoutMillis} in total. */
+        void joinAll(long timeoutMillis) throws InterruptedException {
+            List<Thread> threads;
+            synchronized (created) {
+                threads = List.copyOf(created);
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            for (Thread thread : threads) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left > 0) {
+                    thread.join(left);
+                }
+            }
         }
     }
 
