@@ -208,7 +208,12 @@ public final class Gateway implements AutoCloseable {
         return peers.stream().filter(p -> p.mspId().equals(identity.mspId())).findFirst().orElse(peers.get(0));
     }
 
-    /** Endorses on {@code endorsingPeers}, assembles, broadcasts and waits for the commit on the first peer. */
+    /**
+     * Endorses on {@code endorsingPeers}, assembles, broadcasts and waits for the commit on the first peer, whose
+     * status is the answer, then on every other peer of the gateway that joined the channel: each peer commits on its
+     * own delivery thread, and a next submit endorsed by a peer one block behind would read older state (and its
+     * payload would not match the others'). So once {@code submit} returns, every gateway peer reads what it wrote.
+     */
     SubmitResult submit(final String channelId, final ProposalBuilder builder, final List<Peer> endorsingPeers) {
         checkOpen();
         final long start = System.nanoTime();
@@ -226,6 +231,10 @@ public final class Gateway implements AutoCloseable {
                 SubmitException.Reason.CHANNEL_UNAVAILABLE, txId, "peer " + peers.get(0).name()
                 + " has not joined channel " + channelId, null, null));
         final CompletableFuture<CommitStatus> commit = channel.commitStatus(txId);
+        final List<CompletableFuture<CommitStatus>> others = new ArrayList<>();
+        for (final Peer other : peers.subList(1, peers.size())) {
+            other.channel(channelId).ifPresent(c -> others.add(c.commitStatus(txId)));
+        }
         final CommitStatus status;
         try {
             final BroadcastResponse broadcast = orderer.broadcast(envelope);
@@ -234,11 +243,15 @@ public final class Gateway implements AutoCloseable {
                         + "transaction " + txId + ": status " + broadcast.getStatus() + " (" + broadcast.getStatusValue()
                         + "), info: " + broadcast.getInfo(), broadcast.getStatus(), null);
             }
+            final long deadline = System.nanoTime() + commitTimeout.toNanos();
             status = commit.get(commitTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            for (final CompletableFuture<CommitStatus> other : others) {
+                other.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
         } catch (TimeoutException e) {
             throw new SubmitException(SubmitException.Reason.COMMIT_TIMEOUT, txId, "transaction " + txId
-                    + " was ordered but its commit was not seen on peer " + peers.get(0).name() + " within "
-                    + commitTimeout, null, e);
+                    + " was ordered but its commit was not seen on " + (commit.isDone() ? "every peer of the gateway"
+                    : "peer " + peers.get(0).name()) + " within " + commitTimeout, null, e);
         } catch (ExecutionException e) {
             throw new SubmitException(SubmitException.Reason.CHANNEL_UNAVAILABLE, txId, "the commit of transaction "
                     + txId + " cannot be reported: " + e.getCause().getMessage(), null, e.getCause());
@@ -247,7 +260,8 @@ public final class Gateway implements AutoCloseable {
             throw new SubmitException(SubmitException.Reason.COMMIT_TIMEOUT, txId, "interrupted while waiting for "
                     + "the commit of transaction " + txId, null, e);
         } finally {
-            commit.cancel(false); // forgets the wait if it did not complete
+            commit.cancel(false); // forgets the waits that did not complete
+            others.forEach(other -> other.cancel(false));
         }
         final long committed = System.nanoTime();
         if (!status.isValid()) {
