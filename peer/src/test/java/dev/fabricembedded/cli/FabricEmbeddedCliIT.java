@@ -74,8 +74,8 @@ class FabricEmbeddedCliIT {
         Run run = new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
         // every chaincode process a command started has ended with it
-        assertThat(process.descendants().filter(ProcessHandle::isAlive).toList()).as("processes left by %s", String.join(" ", args))
-                .isEmpty();
+        assertThat(process.descendants().filter(ProcessHandle::isAlive).toList())
+                .as("processes left by %s", String.join(" ", args)).isEmpty();
         return run;
     }
 
