@@ -2,6 +2,7 @@ package dev.fabricembedded.endorser;
 
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.scc.channel.ChannelView;
+import java.util.Objects;
 
 /**
  * A channel this peer has joined, as the endorser needs it: the {@link ChannelView} its configuration gives (the
@@ -16,4 +17,12 @@ public interface EndorserChannel extends ChannelView {
 
     /** The channel's ledger. */
     ChannelLedger ledger();
+
+    /**
+     * The channel whose configuration questions {@code view} answers and whose ledger is {@code ledger}: how a peer
+     * following a real channel configuration builds its endorser channel.
+     */
+    static EndorserChannel of(final ChannelView view, final ChannelLedger ledger) {
+        return new ViewEndorserChannel(view, Objects.requireNonNull(ledger, "ledger"));
+    }
 }

@@ -1,14 +1,11 @@
 package dev.fabricembedded.endorser;
 
 import dev.fabricembedded.ledger.ChannelLedger;
-import dev.fabricembedded.msp.IdentityDeserializer;
 import dev.fabricembedded.msp.Msp;
 import dev.fabricembedded.msp.MspManager;
 import dev.fabricembedded.msp.policy.ImplicitMetaPolicy;
 import dev.fabricembedded.msp.policy.PolicyDsl;
 import dev.fabricembedded.msp.policy.PolicyGroup;
-import dev.fabricembedded.msp.policy.PolicyResult;
-import dev.fabricembedded.msp.policy.SignedData;
 import dev.fabricembedded.scc.channel.ChannelCapabilities;
 import dev.fabricembedded.scc.channel.ConfiguredChannelView;
 
@@ -25,15 +22,20 @@ import java.util.Objects;
  * ({@code /Channel/Application/Writers}) admits the organisations' admins and clients, and refuses their peers.
  *
  * <p>For tests, demos and embedded peers with a static membership; a peer following a real channel configuration
- * implements {@link EndorserChannel} from it instead. Immutable and thread-safe.
+ * builds its channel with {@link EndorserChannel#of} from that configuration's view instead. Immutable and
+ * thread-safe.
  */
-public final class StaticEndorserChannel implements EndorserChannel {
+public final class StaticEndorserChannel extends ViewEndorserChannel {
 
-    private final ChannelLedger ledger;
     private final ConfiguredChannelView view;
 
-    private StaticEndorserChannel(final Builder builder) {
-        this.ledger = Objects.requireNonNull(builder.ledger, "ledger");
+    private StaticEndorserChannel(final ConfiguredChannelView view, final ChannelLedger ledger) {
+        super(view, ledger);
+        this.view = view;
+    }
+
+    /** The view of the builder's organisations with configtxgen's sample policies. */
+    private static ConfiguredChannelView view(final Builder builder) {
         if (builder.organizations.isEmpty()) {
             throw new IllegalArgumentException("a channel needs at least one application organisation");
         }
@@ -59,7 +61,7 @@ public final class StaticEndorserChannel implements EndorserChannel {
                 .implicitMeta("Writers", ImplicitMetaPolicy.Rule.ANY, "Writers")
                 .implicitMeta("Admins", ImplicitMetaPolicy.Rule.MAJORITY, "Admins")
                 .build();
-        this.view = ConfiguredChannelView.builder(ledger.channelId())
+        return ConfiguredChannelView.builder(builder.ledger.channelId())
                 .applicationOrgs(orgs)
                 .deserializer(msps)
                 .capabilities(builder.capabilities)
@@ -72,44 +74,9 @@ public final class StaticEndorserChannel implements EndorserChannel {
         return new Builder(ledger);
     }
 
-    @Override
-    public ChannelLedger ledger() {
-        return ledger;
-    }
-
-    @Override
-    public String channelId() {
-        return view.channelId();
-    }
-
-    @Override
-    public List<String> applicationOrgs() {
-        return view.applicationOrgs();
-    }
-
-    @Override
-    public IdentityDeserializer deserializer() {
-        return view.deserializer();
-    }
-
-    @Override
-    public ChannelCapabilities capabilities() {
-        return view.capabilities();
-    }
-
-    @Override
-    public PolicyResult checkAcl(final String resource, final List<SignedData> signedData) {
-        return view.checkAcl(resource, signedData);
-    }
-
     /** The channel's policy tree (root group {@code Channel}). */
     public PolicyGroup policies() {
         return view.policies();
-    }
-
-    @Override
-    public String toString() {
-        return "StaticEndorserChannel{" + channelId() + ", orgs=" + applicationOrgs() + "}";
     }
 
     /** Builder for {@link StaticEndorserChannel}; capabilities default to {@code V1_3}. */
@@ -135,7 +102,7 @@ public final class StaticEndorserChannel implements EndorserChannel {
         }
 
         public StaticEndorserChannel build() {
-            return new StaticEndorserChannel(this);
+            return new StaticEndorserChannel(view(this), ledger);
         }
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -30,12 +29,8 @@ final class InvokeCommand implements Callable<Integer> {
     @Mixin
     IdentityOptions identity;
 
-    @Option(names = "--name", paramLabel = "N", required = true, description = "chaincode name")
-    String name;
-
-    @Option(names = "--args", paramLabel = "JSON", required = true,
-            description = "function and arguments, a JSON array of strings, e.g. '[\"move\",\"a\",\"b\",\"10\"]'")
-    String args;
+    @Mixin
+    ChaincodeCallOptions chaincode;
 
     @Spec
     CommandSpec spec;
@@ -43,11 +38,11 @@ final class InvokeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec.commandLine().getOut());
-        List<String> call = functionCall(args);
+        List<String> call = chaincode.call();
         try (EmbeddedNetwork network = options.open(console)) {
             String channelId = channel.of(network);
             SubmitResult result = invoke(console, network, identity.org, identity.userOr(NetworkLayout.USER1),
-                    channelId, name, call);
+                    channelId, chaincode.name, call);
             Transactions.print(console, result);
         }
         return 0;
@@ -68,15 +63,5 @@ final class InvokeCommand implements Callable<Integer> {
             network.sync(); // every peer has the block before anyone endorses again
             return result;
         });
-    }
-
-    /** The parsed {@code --args}, which must name at least the function. */
-    static List<String> functionCall(String json) {
-        List<String> call = JsonArgs.parse(json);
-        if (call.isEmpty()) {
-            throw new IllegalArgumentException("--args must name the function to call: give at least one string, "
-                    + "e.g. '[\"query\",\"a\"]'");
-        }
-        return call;
     }
 }

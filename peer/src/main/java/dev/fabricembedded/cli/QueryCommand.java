@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -28,12 +27,8 @@ final class QueryCommand implements Callable<Integer> {
     @Mixin
     IdentityOptions identity;
 
-    @Option(names = "--name", paramLabel = "N", required = true, description = "chaincode name")
-    String name;
-
-    @Option(names = "--args", paramLabel = "JSON", required = true,
-            description = "function and arguments, a JSON array of strings, e.g. '[\"query\",\"a\"]'")
-    String args;
+    @Mixin
+    ChaincodeCallOptions chaincode;
 
     @Spec
     CommandSpec spec;
@@ -41,11 +36,11 @@ final class QueryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec.commandLine().getOut());
-        List<String> call = InvokeCommand.functionCall(args);
+        List<String> call = chaincode.call();
         try (EmbeddedNetwork network = options.open(console)) {
             String channelId = channel.of(network);
             String payload = query(console, network, identity.org, identity.userOr(NetworkLayout.USER1), channelId,
-                    name, call);
+                    chaincode.name, call);
             console.line("payload: %s", payload);
         }
         return 0;

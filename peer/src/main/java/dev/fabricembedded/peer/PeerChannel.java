@@ -5,6 +5,7 @@ import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.orderer.OrderingService;
 import dev.fabricembedded.orderer.Subscription;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
+import dev.fabricembedded.peer.committer.ChannelConfigView;
 import dev.fabricembedded.peer.committer.CommittedBlock;
 import dev.fabricembedded.peer.committer.CommittedTransaction;
 import dev.fabricembedded.peer.event.ChaincodeEventRecord;
@@ -42,7 +43,7 @@ public final class PeerChannel {
     private final ChannelLedger ledger;
     private final ChannelCommitter committer;
     private final ChannelEvents events;
-    private final JoinedEndorserChannel endorserChannel;
+    private final EndorserChannel endorserChannel;
     private volatile Subscription subscription;
     private volatile Throwable failure;
 
@@ -53,7 +54,7 @@ public final class PeerChannel {
         this.config = config;
         this.ledger = ledger;
         this.committer = committer;
-        this.endorserChannel = new JoinedEndorserChannel(config, ledger);
+        this.endorserChannel = EndorserChannel.of(ChannelConfigView.of(config), ledger);
         this.events = new ChannelEvents(config.channelId(),
                 txId -> ledger.transactionById(txId).map(LedgerTransactions::status));
     }

@@ -57,15 +57,7 @@ public final class BlockCommitter implements AutoCloseable {
     private BlockCommitter(Builder builder) {
         this.ledger = Objects.requireNonNull(builder.ledger, "ledger");
         this.channelConfig = Objects.requireNonNull(builder.channelConfig, "channelConfig");
-        TxValidator.Builder validatorBuilder = TxValidator.builder()
-                .ledger(ledger)
-                .channelConfig(channelConfig)
-                .validationPlugins(builder.plugins)
-                .systemChaincodes(builder.systemChaincodes);
-        if (builder.poolSize > 0) {
-            validatorBuilder.validatorPoolSize(builder.poolSize);
-        }
-        this.validator = validatorBuilder.build();
+        this.validator = builder.validator.build();
     }
 
     /**
@@ -278,47 +270,47 @@ public final class BlockCommitter implements AutoCloseable {
         return "BlockCommitter[" + channelId() + ", " + validator + "]";
     }
 
-    /** Builder for {@link BlockCommitter}. */
+    /**
+     * Builder for {@link BlockCommitter}: the settings are those of its {@link TxValidator} (see
+     * {@link TxValidator.Builder} for each), of which the committer also keeps the ledger and the configuration.
+     */
     public static final class Builder {
+        private final TxValidator.Builder validator = TxValidator.builder();
         private ChannelLedger ledger;
         private Supplier<ChannelConfig> channelConfig;
-        private ValidationPluginRegistry plugins = ValidationPluginRegistry.withDefaults();
-        private SystemChaincodeProvider systemChaincodes = SystemChaincodeProvider.fabric14();
-        private int poolSize;
 
         private Builder() {
         }
 
         /** The channel's ledger (required); the committer does not close it. */
         public Builder ledger(ChannelLedger value) {
-            this.ledger = Objects.requireNonNull(value, "ledger");
+            validator.ledger(value);
+            this.ledger = value;
             return this;
         }
 
         /** The channel configuration in force, asked once per block (required). */
         public Builder channelConfig(Supplier<ChannelConfig> value) {
-            this.channelConfig = Objects.requireNonNull(value, "channelConfig");
+            validator.channelConfig(value);
+            this.channelConfig = value;
             return this;
         }
 
         /** The validation plugins by name (default: Fabric's {@code vscc}). */
         public Builder validationPlugins(ValidationPluginRegistry value) {
-            this.plugins = Objects.requireNonNull(value, "validationPlugins");
+            validator.validationPlugins(value);
             return this;
         }
 
         /** The system chaincodes (default: Fabric 1.4's; {@link SystemChaincodeProvider#of} adapts a peer's). */
         public Builder systemChaincodes(SystemChaincodeProvider value) {
-            this.systemChaincodes = Objects.requireNonNull(value, "systemChaincodes");
+            validator.systemChaincodes(value);
             return this;
         }
 
         /** Number of validator threads (Fabric's {@code peer.validatorPoolSize}; default: CPUs). */
         public Builder validatorPoolSize(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("validatorPoolSize must be at least 1, got " + value);
-            }
-            this.poolSize = value;
+            validator.validatorPoolSize(value);
             return this;
         }
 

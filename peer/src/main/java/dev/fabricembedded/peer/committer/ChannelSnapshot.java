@@ -5,9 +5,7 @@ import dev.fabricembedded.msp.policy.SignaturePolicies;
 import dev.fabricembedded.orderer.block.BlockVerifier;
 import dev.fabricembedded.orderer.channelconfig.ApplicationCapabilities;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
-import dev.fabricembedded.scc.channel.ChannelCapabilities;
 import dev.fabricembedded.scc.channel.ChannelView;
-import dev.fabricembedded.scc.channel.ConfiguredChannelView;
 import java.util.Objects;
 
 /**
@@ -27,14 +25,7 @@ record ChannelSnapshot(ChannelConfig config, BlockVerifier verifier, ChannelView
     }
 
     static ChannelSnapshot of(ChannelConfig config) {
-        ApplicationCapabilities app = config.applicationCapabilities();
-        ChannelView view = ConfiguredChannelView.builder(config.channelId())
-                .applicationOrgs(config.applicationMspIds())
-                .deserializer(config.mspManager())
-                .capabilities(new ChannelCapabilities(app.privateChannelData(), app.collectionUpgrade(),
-                        app.v1_1Validation(), app.v1_2Validation(), app.v1_3Validation(), app.keyLevelEndorsement()))
-                .policies(config.policies())
-                .build();
+        ChannelView view = ChannelConfigView.of(config);
         return new ChannelSnapshot(config, BlockVerifier.forChannel(config), view,
                 SignaturePolicies.signedByAnyMember(config.applicationMspIds()).toByteString());
     }

@@ -8,7 +8,9 @@ import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
 import dev.fabricembedded.orderer.channelconfig.ChannelProfile;
 import dev.fabricembedded.orderer.channelconfig.ConfigKeys;
 import dev.fabricembedded.orderer.channelconfig.GenesisBlockFactory;
+import dev.fabricembedded.peer.committer.ChannelConfigView;
 import dev.fabricembedded.scc.channel.AclResources;
+import dev.fabricembedded.scc.channel.ChannelView;
 import org.hyperledger.fabric.protos.common.ConfigGroup;
 import org.hyperledger.fabric.protos.common.ConfigValue;
 import org.hyperledger.fabric.protos.peer.ACLs;
@@ -23,14 +25,14 @@ import static dev.fabricembedded.peer.TestNetwork.ORG1;
 import static dev.fabricembedded.peer.TestNetwork.ORG2;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The endorser's view of a joined channel, read from its configuration. */
-class JoinedEndorserChannelTest {
+/** The view of a joined channel, read from its configuration, as the endorser and the committer use it. */
+class ChannelConfigViewTest {
 
     private static final String PROPOSE = "peer/Propose";
 
     @Test
     void organisationsCapabilitiesAndDefaultAclsComeFromTheConfiguration() {
-        final JoinedEndorserChannel channel = new JoinedEndorserChannel(config(profile().channelGroup()), null);
+        final ChannelView channel = ChannelConfigView.of(config(profile().channelGroup()));
         assertThat(channel.channelId()).isEqualTo("acl");
         assertThat(channel.applicationOrgs()).containsExactly("Org1MSP", "Org2MSP");
         assertThat(channel.capabilities().v1_3Validation()).isTrue();
@@ -50,8 +52,8 @@ class JoinedEndorserChannelTest {
                         .setValue(ACLs.newBuilder().putAcls(PROPOSE, APIResource.newBuilder()
                                 .setPolicyRef("Readers").build()).build().toByteString()).build())
                 .build();
-        final JoinedEndorserChannel channel = new JoinedEndorserChannel(config(channelGroup.toBuilder()
-                .putGroups(ConfigKeys.APPLICATION_GROUP, application).build()), null);
+        final ChannelView channel = ChannelConfigView.of(config(channelGroup.toBuilder()
+                .putGroups(ConfigKeys.APPLICATION_GROUP, application).build()));
         assertThat(channel.checkAcl(PROPOSE, signed(ORG1.signer(NodeRole.PEER))).isSatisfied())
                 .as("/Channel/Application/Readers admits peers").isTrue();
     }
