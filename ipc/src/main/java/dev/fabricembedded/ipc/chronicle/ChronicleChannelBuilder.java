@@ -123,7 +123,8 @@ public final class ChronicleChannelBuilder {
      * How long the creating side, when it closes first, waits for the other side to acknowledge with its own
      * close frame before deleting the directory (default 2 s, like TCP's linger). Without the wait, frames sent
      * just before the close could be deleted before the other side read them. The wait ends at once when the
-     * acknowledgement arrives, when the watched process has exited, or when nobody ever attached.
+     * acknowledgement arrives, when the watched process has exited, or when nobody ever attached. Keep it well below
+     * the close timeout, which bounds the whole of {@code close}.
      */
     public ChronicleChannelBuilder closeLinger(Duration linger) {
         this.closeLinger = positive(linger, "close linger");
