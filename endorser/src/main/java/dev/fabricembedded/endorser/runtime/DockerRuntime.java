@@ -102,12 +102,8 @@ public final class DockerRuntime implements ChaincodeRuntime {
             final String baseImageId) {
         this.docker = docker;
         this.ownsDocker = ownsDocker;
-        this.shimClasspath = builder.shimClasspath != null ? builder.shimClasspath : ShimClasspath.ofRunningJvm();
-        final List<String> options = new ArrayList<>();
-        options.add("-Xmx" + builder.maxHeap);
-        options.addAll(builder.jvmOptions);
-        this.command = new ChaincodeCommand(builder.javaInImage, options,
-                shimClasspath.stream().map(Path::toString).toList());
+        this.shimClasspath = builder.shimClasspathOrDefault();
+        this.command = builder.command(builder.javaInImage, shimClasspath);
         this.channelSettings = builder.channelSettings;
         this.stopGracePeriod = builder.stopGracePeriod;
         this.removeImagesOnClose = builder.removeImagesOnClose;
@@ -341,16 +337,10 @@ public final class DockerRuntime implements ChaincodeRuntime {
     }
 
     /** Settings of a {@link DockerRuntime}; every one has a default. */
-    public static final class Builder {
+    public static final class Builder extends JvmChaincodeBuilder<Builder> {
         private DockerClient docker;
         private String baseImage = DockerBaseImage.DEFAULT_NAME;
         private String javaInImage = DockerBaseImage.JAVA;
-        private Path channelBaseDir;
-        private String maxHeap = ChaincodeCommand.DEFAULT_MAX_HEAP;
-        private List<String> jvmOptions = ChaincodeCommand.DEFAULT_JVM_OPTIONS;
-        private List<Path> shimClasspath;
-        private Duration stopGracePeriod = Duration.ofSeconds(5);
-        private Consumer<ChronicleChannelBuilder> channelSettings = b -> { };
         private boolean removeImagesOnClose = true;
 
         private Builder() {
@@ -374,46 +364,6 @@ public final class DockerRuntime implements ChaincodeRuntime {
         /** The {@code java} executable inside the base image (default {@value DockerBaseImage#JAVA}). */
         public Builder javaInImage(final String java) {
             this.javaInImage = Objects.requireNonNull(java, "java");
-            return this;
-        }
-
-        /** As {@link ProcessRuntime.Builder#channelBaseDir}; it must be visible to the Docker daemon. */
-        public Builder channelBaseDir(final Path dir) {
-            this.channelBaseDir = Objects.requireNonNull(dir, "dir");
-            return this;
-        }
-
-        /** Maximum heap of each chaincode JVM (default {@code 256m}). */
-        public Builder maxHeap(final String size) {
-            this.maxHeap = ChaincodeCommand.checkHeapSize(size);
-            return this;
-        }
-
-        /** JVM options after the Chronicle flags and the heap (default {@code -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}). */
-        public Builder jvmOptions(final List<String> options) {
-            this.jvmOptions = List.copyOf(options);
-            return this;
-        }
-
-        /** The shim's class path entries, bind-mounted read-only (default: {@link ShimClasspath#ofRunningJvm()}). */
-        public Builder shimClasspath(final List<Path> entries) {
-            this.shimClasspath = List.copyOf(entries);
-            return this;
-        }
-
-        /** How long a stopped container gets after its channel closed, and again after SIGTERM (default 5 s). */
-        public Builder stopGracePeriod(final Duration period) {
-            Objects.requireNonNull(period, "period");
-            if (period.isNegative()) {
-                throw new IllegalArgumentException("stop grace period must not be negative, got " + period);
-            }
-            this.stopGracePeriod = period;
-            return this;
-        }
-
-        /** Adjusts each chaincode's channel before it is created (see {@link ProcessRuntime.Builder#channelSettings}). */
-        public Builder channelSettings(final Consumer<ChronicleChannelBuilder> settings) {
-            this.channelSettings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

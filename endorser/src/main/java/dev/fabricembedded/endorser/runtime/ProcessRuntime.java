@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -67,12 +66,8 @@ public final class ProcessRuntime implements ChaincodeRuntime {
     private boolean closed;
 
     private ProcessRuntime(final Builder builder) {
-        final List<String> options = new ArrayList<>();
-        options.add("-Xmx" + builder.maxHeap);
-        options.addAll(builder.jvmOptions);
-        final List<Path> shim = builder.shimClasspath != null ? builder.shimClasspath : ShimClasspath.ofRunningJvm();
-        this.command = new ChaincodeCommand(builder.javaHome.resolve("bin").resolve("java").toString(), options,
-                shim.stream().map(Path::toString).toList());
+        this.command = builder.command(builder.javaHome.resolve("bin").resolve("java").toString(),
+                builder.shimClasspathOrDefault());
         this.channelSettings = builder.channelSettings;
         this.stopGracePeriod = builder.stopGracePeriod;
         this.channels = ChannelBaseDirectory.of(builder.channelBaseDir);
@@ -202,70 +197,15 @@ public final class ProcessRuntime implements ChaincodeRuntime {
     }
 
     /** Settings of a {@link ProcessRuntime}; every one has a default. */
-    public static final class Builder {
-        private Path channelBaseDir;
+    public static final class Builder extends JvmChaincodeBuilder<Builder> {
         private Path javaHome = Path.of(System.getProperty("java.home"));
-        private String maxHeap = ChaincodeCommand.DEFAULT_MAX_HEAP;
-        private List<String> jvmOptions = ChaincodeCommand.DEFAULT_JVM_OPTIONS;
-        private List<Path> shimClasspath;
-        private Duration stopGracePeriod = Duration.ofSeconds(5);
-        private Consumer<ChronicleChannelBuilder> channelSettings = b -> { };
 
         private Builder() {
-        }
-
-        /**
-         * Where channel directories are created (created if missing; stale ones from a crashed run are deleted).
-         * Default: a temporary directory deleted when the runtime closes.
-         */
-        public Builder channelBaseDir(final Path dir) {
-            this.channelBaseDir = Objects.requireNonNull(dir, "dir");
-            return this;
         }
 
         /** The JDK or JRE whose {@code bin/java} runs chaincodes (default: the peer's {@code java.home}). */
         public Builder javaHome(final Path home) {
             this.javaHome = Objects.requireNonNull(home, "home");
-            return this;
-        }
-
-        /** Maximum heap of each chaincode JVM, as for {@code -Xmx} (default {@code 256m}). */
-        public Builder maxHeap(final String size) {
-            this.maxHeap = ChaincodeCommand.checkHeapSize(size);
-            return this;
-        }
-
-        /**
-         * JVM options after the Chronicle flags and the heap, replacing the default
-         * {@code -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}.
-         */
-        public Builder jvmOptions(final List<String> options) {
-            this.jvmOptions = List.copyOf(options);
-            return this;
-        }
-
-        /** The shim's class path entries (default: {@link ShimClasspath#ofRunningJvm()}). */
-        public Builder shimClasspath(final List<Path> entries) {
-            this.shimClasspath = List.copyOf(entries);
-            return this;
-        }
-
-        /** How long a stopped chaincode gets to exit after its channel closed, and again after SIGTERM (default 5 s). */
-        public Builder stopGracePeriod(final Duration period) {
-            Objects.requireNonNull(period, "period");
-            if (period.isNegative()) {
-                throw new IllegalArgumentException("stop grace period must not be negative, got " + period);
-            }
-            this.stopGracePeriod = period;
-            return this;
-        }
-
-        /**
-         * Adjusts each chaincode's channel (wait strategy, keepalive, frame size...) before it is created; its
-         * directory and name are set by the runtime.
-         */
-        public Builder channelSettings(final Consumer<ChronicleChannelBuilder> settings) {
-            this.channelSettings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
