@@ -8,14 +8,21 @@ import java.util.Map;
 
 /**
  * The {@link QueryExecutor} over a {@link WorldState}, holding the shared state lock until {@link #done()}.
- * Created by the ledger; one owner at a time.
+ * Created by the ledger; one owner at a time. {@link LockBasedTxSimulator} builds on it, as Fabric's
+ * {@code lockBasedTxSimulator} embeds its {@code queryExecutor}: the reads are the same, only recorded.
  */
-public final class LockBasedQueryExecutor implements QueryExecutor {
-    private final QueryHelper helper;
+public class LockBasedQueryExecutor implements QueryExecutor {
+    /** Reads (recording them when the simulator gave a read-write set), scans and the lock hold. */
+    final QueryHelper helper;
 
     /** @param hold the shared state lock hold this executor releases at {@link #done()} */
     public LockBasedQueryExecutor(final WorldState state, final StateLock.Hold hold) {
-        this.helper = new QueryHelper(state, hold, null);
+        this(state, hold, null);
+    }
+
+    /** @param rwset where reads are recorded, or {@code null} for a plain query executor */
+    LockBasedQueryExecutor(final WorldState state, final StateLock.Hold hold, final RwSetBuilder rwset) {
+        this.helper = new QueryHelper(state, hold, rwset);
     }
 
     @Override

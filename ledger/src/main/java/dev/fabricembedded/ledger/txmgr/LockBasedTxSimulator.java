@@ -6,7 +6,6 @@ import dev.fabricembedded.ledger.state.WorldState;
 import org.hyperledger.fabric.protos.ledger.queryresult.KV;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,46 +13,30 @@ import java.util.Map;
  * recording {@link QueryHelper}, writes into an {@link RwSetBuilder}, the shared state lock held until
  * {@link #done()}. Created by the ledger; one owner at a time.
  */
-public final class LockBasedTxSimulator implements TxSimulator {
+public final class LockBasedTxSimulator extends LockBasedQueryExecutor implements TxSimulator {
     private final String txId;
     private final StateLimits limits;
-    private final RwSetBuilder rwset = new RwSetBuilder();
-    private final QueryHelper helper;
+    private final RwSetBuilder rwset;
     private boolean writePerformed;
     private boolean paginatedQueryPerformed;
     private boolean resultsComputed;
 
     /** @param hold the shared state lock hold this simulator releases at {@link #done()} */
     public LockBasedTxSimulator(final String txId, final WorldState state, final StateLock.Hold hold) {
+        this(txId, state, hold, new RwSetBuilder());
+    }
+
+    private LockBasedTxSimulator(final String txId, final WorldState state, final StateLock.Hold hold,
+                                 final RwSetBuilder rwset) {
+        super(state, hold, rwset);
         this.txId = txId;
         this.limits = state.limits();
-        this.helper = new QueryHelper(state, hold, rwset);
+        this.rwset = rwset;
     }
 
     @Override
     public String txId() {
         return txId;
-    }
-
-    @Override
-    public byte[] getState(final String namespace, final String key) {
-        return helper.getState(namespace, key);
-    }
-
-    @Override
-    public Map<String, byte[]> getStateMetadata(final String namespace, final String key) {
-        return helper.getStateMetadata(namespace, key);
-    }
-
-    @Override
-    public List<byte[]> getStateMultipleKeys(final String namespace, final List<String> keys) {
-        return helper.getStateMultipleKeys(namespace, keys);
-    }
-
-    @Override
-    public ResultsIterator<KV> getStateRangeScanIterator(final String namespace, final String startKey,
-                                                         final String endKey) {
-        return helper.rangeScan(namespace, startKey, endKey, 0);
     }
 
     @Override
@@ -67,13 +50,6 @@ public final class LockBasedTxSimulator implements TxSimulator {
         }
         paginatedQueryPerformed = true;
         return helper.rangeScan(namespace, startKey, endKey, pageSize);
-    }
-
-    @Override
-    public ResultsIterator<KV> getStateByPartialCompositeKey(final String namespace, final String objectType,
-                                                             final String... attributes) {
-        final String start = CompositeKey.create(objectType, attributes);
-        return helper.rangeScan(namespace, start, CompositeKey.rangeEnd(start), 0);
     }
 
     @Override
@@ -126,10 +102,5 @@ public final class LockBasedTxSimulator implements TxSimulator {
         resultsComputed = true;
         helper.addRangeQueryInfo();
         return rwset.build();
-    }
-
-    @Override
-    public void done() {
-        helper.done();
     }
 }
