@@ -12,9 +12,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ipc.chronicle.ChronicleChannel;
-import dev.fabricembedded.ipc.chronicle.ChronicleChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,10 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: docker-java's own threads follow each container's log and exit; one named daemon thread
  * ({@code chaincode-docker-exits}) releases exited containers.
  */
-public final class DockerRuntime implements ChaincodeRuntime {
+public final class DockerRuntime extends JvmChaincodeRuntime<ContainerChaincode> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
 
@@ -82,42 +77,22 @@ public final class DockerRuntime implements ChaincodeRuntime {
 
     private final DockerClient docker;
     private final boolean ownsDocker;
-    private final ChaincodeCommand command;
     private final List<Path> shimClasspath;
-    private final ChannelBaseDirectory channels;
-    private final Consumer<ChronicleChannelBuilder> channelSettings;
-    private final Duration stopGracePeriod;
     private final boolean removeImagesOnClose;
     private final ChaincodeImages images;
     private final String user;
-    private final ExecutorService exitThread;
-    private final Thread shutdownHook;
     private final SecureRandom random = new SecureRandom();
-    private final Set<ContainerChaincode> running = ConcurrentHashMap.newKeySet();
-    private final Object lifecycle = new Object();
-    /** Guarded by {@link #lifecycle}. */
-    private boolean closed;
 
-    private DockerRuntime(final Builder builder, final DockerClient docker, final boolean ownsDocker,
-            final String baseImageId) {
+    private DockerRuntime(final Builder builder, final List<Path> shimClasspath, final DockerClient docker,
+            final boolean ownsDocker, final String baseImageId) {
+        super(builder, builder.command(builder.javaInImage, shimClasspath), "Docker runtime", "docker");
         this.docker = docker;
         this.ownsDocker = ownsDocker;
-        this.shimClasspath = builder.shimClasspathOrDefault();
-        this.command = builder.command(builder.javaInImage, shimClasspath);
-        this.channelSettings = builder.channelSettings;
-        this.stopGracePeriod = builder.stopGracePeriod;
+        this.shimClasspath = shimClasspath;
         this.removeImagesOnClose = builder.removeImagesOnClose;
         this.images = new ChaincodeImages(docker, builder.baseImage, baseImageId);
-        this.channels = ChannelBaseDirectory.of(builder.channelBaseDir);
-        this.user = ownerOf(channels.path());
+        this.user = ownerOf(channelBaseDir());
         removeStaleContainers();
-        this.exitThread = Executors.newSingleThreadExecutor(runnable -> {
-            final Thread thread = new Thread(runnable, "chaincode-docker-exits");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.shutdownHook = new Thread(this::removeAll, "chaincode-docker-runtime-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** A builder with the defaults described on the class. */
@@ -135,35 +110,12 @@ public final class DockerRuntime implements ChaincodeRuntime {
                 .build());
     }
 
-    /** The directory under which channel directories are created. */
-    public Path channelBaseDir() {
-        return channels.path();
-    }
-
     @Override
-    public RunningChaincode start(final LaunchSpec spec, final FrameHandler peerSideHandler) {
-        Objects.requireNonNull(spec, "spec");
-        final ObservedHandler handler = new ObservedHandler(peerSideHandler);
-        ensureOpen();
-        for (final Path jar : spec.packageJars()) {
-            if (!Files.isRegularFile(jar)) {
-                throw new ChaincodeStartException("cannot start chaincode " + spec.chaincodeId() + ": package jar "
-                        + jar + " does not exist");
-            }
-        }
-        final Path dir = channels.newChannelDirectory(spec.name(), spec.version());
+    ContainerChaincode launch(final LaunchSpec spec, final Path dir, final ObservedHandler handler) {
         final List<String> commandLine = command.forChaincode(spec, ChaincodeImages.jarsInImage(spec), dir.toString(),
                 null);
         final String image = images.imageFor(spec);
-        final ChronicleChannelBuilder channelBuilder = ChronicleChannel.builder(dir).name(spec.chaincodeId());
-        channelSettings.accept(channelBuilder);
-        final ChronicleChannel channel;
-        try {
-            channel = channelBuilder.create(handler);
-        } catch (RuntimeException e) {
-            throw new ChaincodeStartException("cannot start chaincode " + spec.chaincodeId()
-                    + ": cannot create its channel at " + dir + ": " + e.getMessage(), e);
-        }
+        final ChronicleChannel channel = createChannel(spec, dir, handler);
         final String name = "fabric-embedded-" + ChaincodeImages.component(spec.name()) + "-"
                 + ChaincodeImages.component(spec.version()) + "-" + HexFormat.of().formatHex(randomBytes());
         String containerId = null;
@@ -190,20 +142,26 @@ public final class DockerRuntime implements ChaincodeRuntime {
             throw new ChaincodeStartException("error starting container " + name + " for chaincode "
                     + spec.chaincodeId() + ": " + e.getMessage(), e);
         }
-        final ContainerChaincode chaincode = new ContainerChaincode(spec, docker, containerId, name, channel, handler,
-                stopGracePeriod);
         LOG.info("chaincode {}: started container {} from {} (channel {})", spec.chaincodeId(), name, image, dir);
-        synchronized (lifecycle) {
-            if (!closed) {
-                running.add(chaincode);
-                chaincode.follow(exitThread, running::remove);
-                return chaincode;
-            }
-        }
+        return new ContainerChaincode(spec, docker, containerId, name, channel, handler, stopGracePeriod);
+    }
+
+    @Override
+    void follow(final ContainerChaincode chaincode, final Executor exitThread,
+            final Consumer<ContainerChaincode> released) {
+        chaincode.follow(exitThread, released);
+    }
+
+    @Override
+    void abandon(final ContainerChaincode chaincode) {
         chaincode.remove();
-        channel.close();
-        throw new IllegalStateException("the Docker runtime was closed while chaincode " + spec.chaincodeId()
-                + " was starting");
+        chaincode.channel().close();
+    }
+
+    @Override
+    void endAtShutdown(final ContainerChaincode chaincode) {
+        LOG.warn("JVM shutting down: removing {}", chaincode);
+        chaincode.remove();
     }
 
     private List<String> environment(final LaunchSpec spec) {
@@ -228,51 +186,15 @@ public final class DockerRuntime implements ChaincodeRuntime {
         return bytes;
     }
 
-    private void ensureOpen() {
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new IllegalStateException("the Docker runtime is closed");
-            }
-        }
-    }
-
-    /** The chaincodes started and not yet ended. */
-    public List<RunningChaincode> running() {
-        return List.copyOf(running);
-    }
-
     /** The chaincode images this runtime built and has not removed. */
     public Set<String> builtImages() {
         return images.built();
     }
 
     @Override
-    public void close() {
-        final List<ContainerChaincode> all;
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            all = List.copyOf(running);
-        }
-        all.forEach(c -> c.channel().close());
-        all.forEach(ContainerChaincode::stop);
+    void releaseResources() {
         if (removeImagesOnClose) {
             images.removeBuilt();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or about to; it finds nothing left
-        }
-        exitThread.shutdown();
-        try {
-            if (!exitThread.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("the container exit thread did not finish within 30 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         if (ownsDocker) {
             try {
@@ -280,14 +202,6 @@ public final class DockerRuntime implements ChaincodeRuntime {
             } catch (IOException e) {
                 LOG.warn("closing the Docker client failed: {}", e.toString());
             }
-        }
-        channels.close();
-    }
-
-    private void removeAll() {
-        for (final ContainerChaincode chaincode : running) {
-            LOG.warn("JVM shutting down: removing {}", chaincode);
-            chaincode.remove();
         }
     }
 
@@ -310,7 +224,7 @@ public final class DockerRuntime implements ChaincodeRuntime {
                 continue;
             }
             final Path channelDir = Path.of(dir);
-            if (channels.path().equals(channelDir.getParent()) && !Files.exists(channelDir)) {
+            if (channelBaseDir().equals(channelDir.getParent()) && !Files.exists(channelDir)) {
                 LOG.info("removing container {} left by a crashed run (channel directory {} is gone)",
                         String.join(",", container.getNames()), channelDir);
                 removeQuietly(container.getId());
@@ -399,7 +313,7 @@ public final class DockerRuntime implements ChaincodeRuntime {
                     throw new IllegalStateException("base image " + baseImage + " not found: build it first (see"
                             + " DockerBaseImage) or choose another with DockerRuntime.Builder.baseImage", e);
                 }
-                return new DockerRuntime(this, client, owned, baseImageId);
+                return new DockerRuntime(this, shimClasspathOrDefault(), client, owned, baseImageId);
             } catch (RuntimeException e) {
                 if (owned) {
                     try {

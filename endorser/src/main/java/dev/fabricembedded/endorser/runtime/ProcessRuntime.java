@@ -1,20 +1,12 @@
 package dev.fabricembedded.endorser.runtime;
 
-import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ipc.chronicle.ChronicleChannel;
-import dev.fabricembedded.ipc.chronicle.ChronicleChannelBuilder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -48,36 +40,15 @@ import org.slf4j.LoggerFactory;
  * running chaincodes is a concurrent set, and starting and closing are serialized by a lock so that nothing started
  * can escape {@link #close()}.
  */
-public final class ProcessRuntime implements ChaincodeRuntime {
+public final class ProcessRuntime extends JvmChaincodeRuntime<ChildProcessChaincode> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
     /** Variables of the peer's environment that would confuse {@code ChaincodeMain} if inherited. */
     private static final Pattern SHIM_VARIABLES = Pattern.compile("CORE_CHAINCODE_ID_NAME|FABRIC_EMBEDDED_.*");
 
-    private final ChaincodeCommand command;
-    private final ChannelBaseDirectory channels;
-    private final Consumer<ChronicleChannelBuilder> channelSettings;
-    private final Duration stopGracePeriod;
-    private final ExecutorService exitThread;
-    private final Thread shutdownHook;
-    private final Set<ChildProcessChaincode> running = ConcurrentHashMap.newKeySet();
-    private final Object lifecycle = new Object();
-    /** Guarded by {@link #lifecycle}. */
-    private boolean closed;
-
     private ProcessRuntime(final Builder builder) {
-        this.command = builder.command(builder.javaHome.resolve("bin").resolve("java").toString(),
-                builder.shimClasspathOrDefault());
-        this.channelSettings = builder.channelSettings;
-        this.stopGracePeriod = builder.stopGracePeriod;
-        this.channels = ChannelBaseDirectory.of(builder.channelBaseDir);
-        this.exitThread = Executors.newSingleThreadExecutor(runnable -> {
-            final Thread thread = new Thread(runnable, "chaincode-process-exits");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.shutdownHook = new Thread(this::killAll, "chaincode-process-runtime-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        super(builder, builder.command(builder.javaHome.resolve("bin").resolve("java").toString(),
+                builder.shimClasspathOrDefault()), "process runtime", "process");
     }
 
     /** A builder with the defaults described on the class. */
@@ -85,34 +56,11 @@ public final class ProcessRuntime implements ChaincodeRuntime {
         return new Builder();
     }
 
-    /** The directory under which channel directories are created. */
-    public Path channelBaseDir() {
-        return channels.path();
-    }
-
     @Override
-    public RunningChaincode start(final LaunchSpec spec, final FrameHandler peerSideHandler) {
-        Objects.requireNonNull(spec, "spec");
-        final ObservedHandler handler = new ObservedHandler(peerSideHandler);
-        ensureOpen();
-        for (final Path jar : spec.packageJars()) {
-            if (!Files.isRegularFile(jar)) {
-                throw new ChaincodeStartException("cannot start chaincode " + spec.chaincodeId() + ": package jar "
-                        + jar + " does not exist");
-            }
-        }
-        final Path dir = channels.newChannelDirectory(spec.name(), spec.version());
+    ChildProcessChaincode launch(final LaunchSpec spec, final Path dir, final ObservedHandler handler) {
         final List<String> commandLine = command.forChaincode(spec,
                 spec.packageJars().stream().map(Path::toString).toList(), dir.toString(), ProcessHandle.current().pid());
-        final ChronicleChannelBuilder channelBuilder = ChronicleChannel.builder(dir).name(spec.chaincodeId());
-        channelSettings.accept(channelBuilder);
-        final ChronicleChannel channel;
-        try {
-            channel = channelBuilder.create(handler);
-        } catch (RuntimeException e) {
-            throw new ChaincodeStartException("cannot start chaincode " + spec.chaincodeId()
-                    + ": cannot create its channel at " + dir + ": " + e.getMessage(), e);
-        }
+        final ChronicleChannel channel = createChannel(spec, dir, handler);
         final Process process;
         try {
             final ProcessBuilder processBuilder = new ProcessBuilder(commandLine);
@@ -130,70 +78,27 @@ public final class ProcessRuntime implements ChaincodeRuntime {
         final ChaincodeOutput output = new ChaincodeOutput(spec.chaincodeId());
         final List<Thread> pumps = List.of(output.pump(process.getInputStream(), "stdout"),
                 output.pump(process.getErrorStream(), "stderr"));
-        final ChildProcessChaincode chaincode = new ChildProcessChaincode(spec, channel, handler, process, output,
-                pumps, stopGracePeriod);
         LOG.info("chaincode {}: started process {} (channel {})", spec.chaincodeId(), process.pid(), dir);
         LOG.debug("chaincode {}: command {}", spec.chaincodeId(), commandLine);
-        synchronized (lifecycle) {
-            if (!closed) {
-                running.add(chaincode);
-                chaincode.watchExit(exitThread, running::remove);
-                return chaincode;
-            }
-        }
-        chaincode.watchExit(Runnable::run, c -> { });
-        chaincode.stop();
-        throw new IllegalStateException("the process runtime was closed while chaincode " + spec.chaincodeId()
-                + " was starting");
-    }
-
-    private void ensureOpen() {
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new IllegalStateException("the process runtime is closed");
-            }
-        }
-    }
-
-    /** The chaincodes started and not yet ended. */
-    public List<RunningChaincode> running() {
-        return List.copyOf(running);
+        return new ChildProcessChaincode(spec, channel, handler, process, output, pumps, stopGracePeriod);
     }
 
     @Override
-    public void close() {
-        final List<ChildProcessChaincode> all;
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            all = List.copyOf(running);
-        }
-        // close every channel first so that all chaincodes wind down in parallel, then stop them one by one
-        all.forEach(c -> c.channel().close());
-        all.forEach(ChildProcessChaincode::stop);
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or about to; it finds nothing left
-        }
-        exitThread.shutdown();
-        try {
-            if (!exitThread.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("the chaincode exit thread did not finish within 30 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        channels.close();
+    void follow(final ChildProcessChaincode chaincode, final Executor exitThread,
+            final Consumer<ChildProcessChaincode> released) {
+        chaincode.watchExit(exitThread, released);
     }
 
-    private void killAll() {
-        for (final ChildProcessChaincode chaincode : running) {
-            LOG.warn("JVM shutting down: killing {}", chaincode);
-            chaincode.kill();
-        }
+    @Override
+    void abandon(final ChildProcessChaincode chaincode) {
+        chaincode.watchExit(Runnable::run, c -> { });
+        chaincode.stop();
+    }
+
+    @Override
+    void endAtShutdown(final ChildProcessChaincode chaincode) {
+        LOG.warn("JVM shutting down: killing {}", chaincode);
+        chaincode.kill();
     }
 
     /** Settings of a {@link ProcessRuntime}; every one has a default. */
