@@ -9,6 +9,7 @@ import dev.fabricembedded.msp.Enrollment;
 import dev.fabricembedded.msp.SigningIdentity;
 import dev.fabricembedded.msp.devca.NodeRole;
 import dev.fabricembedded.msp.devca.Organization;
+import dev.fabricembedded.shim.testing.LeakCheck;
 import org.hyperledger.fabric.protos.common.HeaderType;
 import org.hyperledger.fabric.protos.peer.ProposalResponse;
 import org.hyperledger.fabric.protos.peer.ProposalResponsePayload;
@@ -153,7 +154,7 @@ class ProcessProposalChecksTest {
         assertThat(ProposalResponsePayload.parseFrom(deploy.response().getPayload()).getProposalHash().toByteArray())
                 .isEqualTo(SeedFlowTest.expectedProposalHash(proposal));
         assertThat(peer.endorser.chaincodeSupport().isRunning("mycc", "1.0")).isFalse();
-        assertThat(LeftBehind.liveChildren()).isEmpty();
+        assertThat(LeakCheck.liveChildren()).isEmpty();
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.fabricembedded.msp.devca.Organization;
 import dev.fabricembedded.msp.policy.SignaturePolicies;
 import dev.fabricembedded.scc.ccprovider.ChaincodeData;
 import dev.fabricembedded.scc.ccprovider.ChaincodePackage;
+import dev.fabricembedded.shim.testing.LeakCheck;
 import org.hyperledger.fabric.protos.common.BlockchainInfo;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
@@ -246,8 +247,8 @@ class SeedFlowTest {
         assertThat(info.response().hasEndorsement()).isTrue();
         peer.close();
         peer = null;
-        LeftBehind.assertNoChildProcess();
-        LeftBehind.assertEmpty(dir.resolve("chaincode-channels"));
+        LeakCheck.assertNoChildProcess();
+        LeakCheck.assertEmpty(dir.resolve("chaincode-channels"));
     }
 
     private static ChaincodeAction action(final ProposalResponse response) throws Exception {

@@ -3,9 +3,9 @@ package dev.fabricembedded.gateway;
 import dev.fabricembedded.ledger.block.TransactionRecord;
 import dev.fabricembedded.msp.devca.NodeRole;
 import dev.fabricembedded.peer.ExampleJars;
-import dev.fabricembedded.peer.NothingLeft;
 import dev.fabricembedded.peer.Peer;
 import dev.fabricembedded.peer.TestNetwork;
+import dev.fabricembedded.shim.testing.LeakCheck;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,14 +49,14 @@ class SeedFlowTest {
             assertThat(record(network.peer(0), instantiated.txId()).validationCode()).isEqualTo(TxValidationCode.VALID);
 
             // invoke: the chaincode is relaunched on demand after the restart
-            assertThat(NothingLeft.children()).as("no chaincode runs before it is invoked").isEmpty();
+            assertThat(LeakCheck.liveChildren()).as("no chaincode runs before it is invoked").isEmpty();
             final SubmitResult moved;
             try (Gateway client = network.gateway(ORG1.signer(NodeRole.CLIENT))) {
                 moved = client.network(TestNetwork.CHANNEL).contract("mycc").submitTransaction("move", "a", "b", "10");
             }
             assertThat(moved.code()).isEqualTo(TxValidationCode.VALID);
             assertThat(moved.blockNumber()).isEqualTo(2);
-            assertThat(NothingLeft.children()).as("the invoke relaunched the chaincode").hasSize(1);
+            assertThat(LeakCheck.liveChildren()).as("the invoke relaunched the chaincode").hasSize(1);
             assertThat(moved.endorseTime()).isPositive();
             assertThat(moved.orderAndCommitTime()).isPositive();
             network.restart();

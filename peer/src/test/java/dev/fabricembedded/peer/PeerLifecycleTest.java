@@ -3,6 +3,7 @@ package dev.fabricembedded.peer;
 import dev.fabricembedded.gateway.Gateway;
 import dev.fabricembedded.msp.devca.NodeRole;
 import dev.fabricembedded.orderer.channelconfig.ChannelProfile;
+import dev.fabricembedded.shim.testing.LeakCheck;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.Test;
@@ -136,11 +137,12 @@ class PeerLifecycleTest {
             admin.network(TestNetwork.CHANNEL).instantiate("kv", "1.0", List.of("init"), null);
             admin.network(TestNetwork.CHANNEL).contract("kv").submit("put", "k", "v");
         }
-        assertThat(NothingLeft.children()).as("the chaincode runs").isNotEmpty();
+        assertThat(LeakCheck.liveChildren()).as("the chaincode runs").isNotEmpty();
         final Peer peer = network.peer(0);
         network.close();
         peer.close();
-        NothingLeft.assertNothingLeft(network.peerDirectory(ORG1).resolve("chaincode-channels"),
+        LeakCheck.threadsNamed("chaincode-", "ipc-", "orderer-", "solo-orderer-", "committer-", "peer-")
+                .assertNothingLeft(network.peerDirectory(ORG1).resolve("chaincode-channels"),
                 network.peerDirectory(ORG2).resolve("chaincode-channels"));
         assertThatThrownBy(() -> peer.joinChannel(network.genesisBlock())).isInstanceOf(IllegalStateException.class)
                 .hasMessage("peer peer0.org1.example.com is closed");

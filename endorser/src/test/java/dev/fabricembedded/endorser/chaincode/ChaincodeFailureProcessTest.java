@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fabricembedded.endorser.runtime.ProcessRuntime;
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.txmgr.TxSimulator;
+import dev.fabricembedded.shim.testing.LeakCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ class ChaincodeFailureProcessTest {
     void stop() throws IOException {
         support.close();
         ledger.close();
-        NothingLeft.assertNothingLeft(channels, packages);
+        LeakCheck.threadsNamed("chaincode-", "ipc-").assertNothingLeft(channels, packages);
     }
 
     @Test
@@ -108,7 +109,7 @@ class ChaincodeFailureProcessTest {
     @Test
     void aChaincodeKilledMidTransactionFailsItWithStreamTerminatedAndIsRelaunchedByTheNextOne() throws Exception {
         ok("bad");
-        final List<ProcessHandle> before = NothingLeft.chaincodeProcesses("bad:1.0");
+        final List<ProcessHandle> before = LeakCheck.chaincodeProcesses("bad:1.0");
         assertThat(before).hasSize(1);
         final String txId = txId();
         try (TxSimulator simulator = ledger.newTxSimulator(txId)) {
@@ -120,7 +121,7 @@ class ChaincodeFailureProcessTest {
                     return e;
                 }
             });
-            NothingLeft.await(() -> support.registry().handler("bad:1.0") != null
+            LeakCheck.await(() -> support.registry().handler("bad:1.0") != null
                     && support.registry().handler("bad:1.0").executionsInProgress() > 0, "the hang is in progress");
             before.get(0).destroyForcibly();
             assertThat(failure.get(20, TimeUnit.SECONDS)).hasMessage("failed to execute transaction " + txId
@@ -128,7 +129,7 @@ class ChaincodeFailureProcessTest {
         }
         assertThat(support.isRunning("bad", "1.0")).isFalse();
         assertThat(ok("bad")).isEqualTo("fine");
-        final List<ProcessHandle> after = NothingLeft.chaincodeProcesses("bad:1.0");
+        final List<ProcessHandle> after = LeakCheck.chaincodeProcesses("bad:1.0");
         assertThat(after).hasSize(1);
         assertThat(after.get(0).pid()).isNotEqualTo(before.get(0).pid());
     }
@@ -144,7 +145,7 @@ class ChaincodeFailureProcessTest {
                             + " slow:1.0: timeout expired while starting chaincode slow:1.0 for transaction");
         }
         assertThat(support.isRunning("slow", "1.0")).isFalse();
-        NothingLeft.await(() -> NothingLeft.chaincodeProcesses("slow:1.0").isEmpty(), "the slow process stopped");
+        LeakCheck.await(() -> LeakCheck.chaincodeProcesses("slow:1.0").isEmpty(), "the slow process stopped");
     }
 
     @Test
@@ -187,7 +188,7 @@ class ChaincodeFailureProcessTest {
             proposals.shutdownNow();
         }
         assertThat(runtime.starts() - startsBefore).isEqualTo(1);
-        assertThat(NothingLeft.chaincodeProcesses("racy:1.0")).hasSize(1);
+        assertThat(LeakCheck.chaincodeProcesses("racy:1.0")).hasSize(1);
     }
 
     private String ok(final String name) throws ChaincodeException {

@@ -14,6 +14,7 @@ import dev.fabricembedded.ledger.txmgr.TxSimulator;
 import dev.fabricembedded.shim.Chaincode;
 import dev.fabricembedded.shim.ChaincodeStub;
 import dev.fabricembedded.shim.Response;
+import dev.fabricembedded.shim.testing.LeakCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,7 +104,7 @@ class ChaincodeSupportProcessTest {
         if (ledger != null) {
             ledger.close();
         }
-        NothingLeft.assertNothingLeft(channels, packages);
+        LeakCheck.threadsNamed("chaincode-", "ipc-").assertNothingLeft(channels, packages);
     }
 
     @Test
@@ -115,7 +116,7 @@ class ChaincodeSupportProcessTest {
                 KVWrite::getIsDelete)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("a", "100", false),
                         org.assertj.core.groups.Tuple.tuple("b", "200", false));
-        assertThat(NothingLeft.chaincodeProcesses("mycc:1.0")).hasSize(1);
+        assertThat(LeakCheck.chaincodeProcesses("mycc:1.0")).hasSize(1);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.txmgr.TxSimulator;
 import dev.fabricembedded.scc.ccprovider.ChaincodeData;
 import dev.fabricembedded.scc.ccprovider.ChaincodePackage;
+import dev.fabricembedded.shim.testing.LeakCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,7 +117,7 @@ class HandlerProtocolTest {
     void stop() throws IOException {
         support.close();
         ledger.close();
-        NothingLeft.assertNothingLeft();
+        LeakCheck.threadsNamed("chaincode-", "ipc-").assertNothingLeft();
     }
 
     @Test

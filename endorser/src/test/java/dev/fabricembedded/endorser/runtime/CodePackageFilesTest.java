@@ -3,6 +3,7 @@ package dev.fabricembedded.endorser.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fabricembedded.shim.testing.LeakCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ class CodePackageFilesTest {
         try (CodePackageFiles files = CodePackageFiles.materialize(pkg, base.resolve("pkg"))) {
             assertThat(files.jars()).containsExactly(base.resolve("pkg/z-dependency.jar"),
                     base.resolve("pkg/a-chaincode.jar"));
-            assertThat(Leaks.entries(base.resolve("pkg"))).hasSize(2);
+            assertThat(LeakCheck.entries(base.resolve("pkg"))).hasSize(2);
         }
         assertThat(base.resolve("escape")).doesNotExist();
     }
@@ -95,6 +96,6 @@ class CodePackageFilesTest {
         Files.writeString(dir.resolve("other"), "x");
         assertThatThrownBy(() -> CodePackageFiles.materialize(jar, dir))
                 .hasMessage("code package directory " + dir + " is not empty");
-        assertThat(Leaks.entries(dir)).containsExactly(dir.resolve("other"));
+        assertThat(LeakCheck.entries(dir)).containsExactly(dir.resolve("other"));
     }
 }

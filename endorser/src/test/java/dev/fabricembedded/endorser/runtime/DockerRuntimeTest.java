@@ -7,6 +7,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.shim.scripted.ScriptedPeer;
+import dev.fabricembedded.shim.testing.LeakCheck;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,7 +79,7 @@ class DockerRuntimeTest {
             return;
         }
         assertThat(chaincodeContainers()).as("chaincode containers left behind").isEmpty();
-        Leaks.assertNothingLeft();
+        LeakCheck.threadsNamed("chaincode-", "ipc-", "docker-java").assertNothingLeft();
     }
 
     private static List<String> chaincodeContainers() {
@@ -127,7 +128,7 @@ class DockerRuntimeTest {
                     .isInstanceOf(NotFoundException.class);
             assertThat(peer.peer().closed().get(WAIT, TimeUnit.SECONDS).kind())
                     .isEqualTo(CloseReason.Kind.LOCAL_CLOSE);
-            assertThat(Leaks.entries(base.resolve("channels"))).isEmpty();
+            assertThat(LeakCheck.entries(base.resolve("channels"))).isEmpty();
             assertThat(runtime.running()).isEmpty();
         }
         for (final String image : images) {
@@ -192,6 +193,6 @@ class DockerRuntimeTest {
         }
         assertThat(survivor.exit()).isDone();
         assertThat(survivor.exit().get().message()).isEqualTo("container exited with 0");
-        assertThat(Leaks.entries(base.resolve("channels"))).isEmpty();
+        assertThat(LeakCheck.entries(base.resolve("channels"))).isEmpty();
     }
 }

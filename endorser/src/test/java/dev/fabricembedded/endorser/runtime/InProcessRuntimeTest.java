@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fabricembedded.endorser.runtime.testchaincode.Example02Chaincode;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.shim.scripted.ScriptedPeer;
+import dev.fabricembedded.shim.testing.LeakCheck;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage.Type;
@@ -19,7 +20,7 @@ class InProcessRuntimeTest {
 
     @AfterEach
     void nothingLeft() {
-        Leaks.assertNothingLeft();
+        LeakCheck.threadsNamed("chaincode-", "ipc-", "docker-java").assertNothingLeft();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.fabricembedded.endorser.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fabricembedded.shim.scripted.ChildJvm;
+import dev.fabricembedded.shim.testing.LeakCheck;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +30,7 @@ class PeerDeathTest {
 
     @AfterEach
     void nothingLeft() {
-        Leaks.assertNothingLeft();
+        LeakCheck.threadsNamed("chaincode-", "ipc-", "docker-java").assertNothingLeft();
     }
 
     private static long awaitChaincodePid(final ChildJvm peer) {
@@ -49,10 +50,10 @@ class PeerDeathTest {
 
     private static boolean awaitGone(final long pid) {
         final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Leaks.isGone(pid) && System.nanoTime() < deadline) {
+        while (!LeakCheck.isGone(pid) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
-        return Leaks.isGone(pid);
+        return LeakCheck.isGone(pid);
     }
 
     private void peerDies(final String mode) throws Exception {
@@ -62,7 +63,7 @@ class PeerDeathTest {
                 List.of(mode, jar.toString(), channels.toString()))) {
             final long chaincode = awaitChaincodePid(peer);
             if (mode.equals("wait")) {
-                assertThat(Leaks.isGone(chaincode)).isFalse();
+                assertThat(LeakCheck.isGone(chaincode)).isFalse();
                 peer.process().destroyForcibly();
             }
             peer.awaitExit(30);
@@ -74,10 +75,10 @@ class PeerDeathTest {
                         + chaincode + ")");
             }
         }
-        assertThat(Leaks.entries(channels)).as("the dead peer's channel directory").hasSize(1);
+        assertThat(LeakCheck.entries(channels)).as("the dead peer's channel directory").hasSize(1);
         try (ProcessRuntime next = ProcessRuntime.builder().channelBaseDir(channels).build()) {
             assertThat(next.channelBaseDir()).isEqualTo(channels);
-            assertThat(Leaks.entries(channels)).as("cleaned by the next runtime").isEmpty();
+            assertThat(LeakCheck.entries(channels)).as("cleaned by the next runtime").isEmpty();
         }
     }
 

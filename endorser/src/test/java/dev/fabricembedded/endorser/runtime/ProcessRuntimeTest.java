@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.shim.scripted.ScriptedPeer;
+import dev.fabricembedded.shim.testing.LeakCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class ProcessRuntimeTest {
 
     @AfterEach
     void nothingLeft() {
-        Leaks.assertNothingLeft();
+        LeakCheck.threadsNamed("chaincode-", "ipc-", "docker-java").assertNothingLeft();
     }
 
     private ProcessRuntime runtime() {
@@ -102,7 +103,7 @@ class ProcessRuntimeTest {
                     .get(WAIT, TimeUnit.SECONDS)));
             final ProcessHandle child = ((ChildProcessChaincode) cc).process().toHandle();
             assertThat(child.descendants().map(ProcessHandle::pid)).contains(grandchild);
-            final List<Path> channelDirs = Leaks.entries(base.resolve("channels"));
+            final List<Path> channelDirs = LeakCheck.entries(base.resolve("channels"));
             assertThat(channelDirs).hasSize(1);
 
             cc.stop();
@@ -111,8 +112,8 @@ class ProcessRuntimeTest {
             final ExitStatus status = cc.exit().get();
             assertThat(status.code()).as("an orderly exit once the channel closed").isZero();
             assertThat(status.message()).isEqualTo("chaincode process " + child.pid() + " exited with 0");
-            assertThat(Leaks.isGone(child.pid())).isTrue();
-            assertThat(Leaks.isGone(grandchild)).as("the chaincode's own child process").isTrue();
+            assertThat(LeakCheck.isGone(child.pid())).isTrue();
+            assertThat(LeakCheck.isGone(grandchild)).as("the chaincode's own child process").isTrue();
             assertThat(channelDirs.get(0)).doesNotExist();
             assertThat(peer.peer().closed().get(WAIT, TimeUnit.SECONDS).kind()).isEqualTo(CloseReason.Kind.LOCAL_CLOSE);
             assertThat(cc.channel().isOpen()).isFalse();
@@ -136,7 +137,7 @@ class ProcessRuntimeTest {
             final ExitStatus status = cc.exit().get();
             assertThat(status.code()).as("SIGKILL").isEqualTo(137);
             assertThat(status.message()).endsWith("exited with 137");
-            assertThat(Leaks.isGone(((ChildProcessChaincode) cc).process().pid())).isTrue();
+            assertThat(LeakCheck.isGone(((ChildProcessChaincode) cc).process().pid())).isTrue();
         }
     }
 
@@ -159,7 +160,7 @@ class ProcessRuntimeTest {
             assertThat(reason.message()).contains("process " + pid + " exited with status 7");
             assertThat(pending).failsWithin(WAIT, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
                     .withMessageContaining("chaincode stream terminated");
-            assertThat(Leaks.entries(base.resolve("channels"))).isEmpty();
+            assertThat(LeakCheck.entries(base.resolve("channels"))).isEmpty();
             assertThat(runtime.running()).isEmpty();
             cc.stop(); // a no-op once ended
         }
@@ -181,7 +182,7 @@ class ProcessRuntimeTest {
             assertThat(peer.peer().registered()).isNotDone();
             assertThat(peer.peer().closed().get(WAIT, TimeUnit.SECONDS).kind())
                     .isEqualTo(CloseReason.Kind.REMOTE_PROCESS_EXITED);
-            assertThat(Leaks.entries(base.resolve("channels"))).isEmpty();
+            assertThat(LeakCheck.entries(base.resolve("channels"))).isEmpty();
         }
     }
 
@@ -232,15 +233,15 @@ class ProcessRuntimeTest {
             b = runtime.start(TestPackages.example02("second", "2.0", jar), second);
             assertThat(first.awaitReady(a.channel(), START.toSeconds())).isEqualTo("first:1.0");
             assertThat(second.awaitReady(b.channel(), START.toSeconds())).isEqualTo("second:2.0");
-            assertThat(Leaks.entries(channels)).hasSize(2);
+            assertThat(LeakCheck.entries(channels)).hasSize(2);
         } finally {
             runtime.close();
         }
 
         assertThat(a.exit()).isDone();
         assertThat(b.exit()).isDone();
-        assertThat(Leaks.isGone(((ChildProcessChaincode) a).process().pid())).isTrue();
-        assertThat(Leaks.isGone(((ChildProcessChaincode) b).process().pid())).isTrue();
+        assertThat(LeakCheck.isGone(((ChildProcessChaincode) a).process().pid())).isTrue();
+        assertThat(LeakCheck.isGone(((ChildProcessChaincode) b).process().pid())).isTrue();
         assertThat(channels).doesNotExist();
         assertThatThrownBy(() -> runtime.start(TestPackages.example02("third", "1.0", jar), new ReadyPeer()))
                 .isInstanceOf(IllegalStateException.class).hasMessage("the process runtime is closed");
