@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -133,6 +134,11 @@ public final class FrameEventLoop {
      */
     @SuppressWarnings("unused")
     private volatile Object sourceOwner;
+    /**
+     * Threads in {@link #tryLease} right now: while there are any, the event-loop thread does not take the owner word
+     * for another read, so a taker is not starved by a loop reading a stream of frames or polling an empty queue.
+     */
+    private final AtomicInteger leaseTakers = new AtomicInteger();
 
     // ---- owned by the event-loop thread ----
     /** Tasks the event-loop thread submitted to itself; they run as soon as the current callback returns. */
@@ -292,8 +298,9 @@ public final class FrameEventLoop {
 
     /**
      * Takes the inbound lease for the calling thread (see {@link InboundLease} and the class comment). Never waits
-     * for a holder; waits at most a few microseconds for the event-loop thread to finish the single read it may be
-     * doing.
+     * for a holder; waits for the event-loop thread to finish the single read it may be doing (it takes no further
+     * read while a thread is in here), giving up after a few thousand spins and yields if that thread is descheduled
+     * in the middle of it.
      *
      * @return the lease, or {@code null} if the loop has no source, is closed or closing, this is the event-loop
      *         thread, or a lease is held (by any thread, this one included)
@@ -303,25 +310,30 @@ public final class FrameEventLoop {
             return null;
         }
         Lease lease = new Lease(Thread.currentThread());
-        for (int attempt = 0; attempt < LEASE_ATTEMPTS; attempt++) {
-            Object owner = sourceOwner;
-            if (owner == null) {
-                if (SOURCE_OWNER.compareAndSet(this, null, lease)) {
-                    if (reason.get() != null) {
-                        lease.close();
-                        return null;
+        leaseTakers.incrementAndGet();
+        try {
+            for (int attempt = 0; attempt < LEASE_ATTEMPTS; attempt++) {
+                Object owner = sourceOwner;
+                if (owner == null) {
+                    if (SOURCE_OWNER.compareAndSet(this, null, lease)) {
+                        if (reason.get() != null) {
+                            lease.close();
+                            return null;
+                        }
+                        return lease;
                     }
-                    return lease;
+                } else if (owner != thread) {
+                    return null;
+                } else if (attempt < LEASE_SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
                 }
-            } else if (owner != thread) {
-                return null;
-            } else if (attempt < LEASE_SPINS) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
             }
+            return null;
+        } finally {
+            leaseTakers.decrementAndGet();
         }
-        return null;
     }
 
     /**
@@ -448,8 +460,8 @@ public final class FrameEventLoop {
         }
         int frames = 0;
         while (frames < SOURCE_BATCH) {
-            if (!SOURCE_OWNER.compareAndSet(this, null, thread)) {
-                break; // leased
+            if (leaseTakers.get() != 0 || !SOURCE_OWNER.compareAndSet(this, null, thread)) {
+                break; // leased, or about to be
             }
             byte[] frame;
             try {

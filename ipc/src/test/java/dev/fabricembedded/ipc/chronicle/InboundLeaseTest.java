@@ -24,11 +24,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -223,6 +218,36 @@ class InboundLeaseTest {
     }
 
     @Test
+    void aFrameWhoseClaimThrowsStillReachesTheHandler() throws Exception {
+        Path dir = base.resolve("throwing");
+        RecordingHandler chaincode = new RecordingHandler();
+        try (ChronicleChannel created = ChronicleChannel.builder(dir).name("lease-throw").create(new RecordingHandler());
+             ChronicleChannel attached = ChronicleChannel.builder(dir).name("lease-throw-c").attach(chaincode)) {
+            RuntimeException thrown = null;
+            try (InboundLease lease = attached.tryLeaseInbound()) {
+                created.send(numbered(1));
+                created.send(numbered(2));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+                while (thrown == null && System.nanoTime() - deadline < 0) {
+                    try {
+                        lease.poll(frame -> {
+                            throw new IllegalArgumentException("claim failed on " + number(frame));
+                        });
+                        Thread.sleep(1);
+                    } catch (IllegalArgumentException e) {
+                        thrown = e;
+                    }
+                }
+            }
+            assertThat(thrown).hasMessage("claim failed on 1");
+            chaincode.awaitFrames(2);
+            assertThat(numbers(chaincode.frames)).containsExactly(1, 2);
+            assertThat(attached.isOpen()).isTrue();
+        }
+        IpcThreads.assertNoneLeft("lease-throw-c");
+    }
+
+    @Test
     void keepalivesReadByTheHolderKeepTheChannelOpenForLongerThanTheLivenessTimeout() throws Exception {
         Path dir = base.resolve("alive");
         RecordingHandler chaincode = new RecordingHandler();
@@ -310,16 +335,8 @@ class InboundLeaseTest {
              ChronicleChannel attached = ChronicleChannel.builder(dir).name("lease-corrupt-c").attach(chaincode)) {
             Holder holder = Holder.start(attached, frame -> false, Integer.MAX_VALUE);
             created.send(numbered(1));
-            // a second writer of the queue, standing for a damaged file or a foreign writer
-            try (SingleChronicleQueue queue = SingleChronicleQueueBuilder
-                    .binary(dir.resolve(ChannelDirectory.CREATOR_TO_ATTACHER))
-                    .rollCycle(RollCycles.FIVE_MINUTELY)
-                    .blockSize(ChronicleChannel.blockSizeFor(created.maxFrameSize())).build();
-                 ExcerptAppender appender = queue.createAppender()) {
-                try (DocumentContext dc = appender.writingDocument()) {
-                    dc.wire().bytes().writeInt(0x12345678).writeByte((byte) 1).writeInt(0).writeInt(0);
-                }
-            }
+            ChronicleChannelTest.appendForeignExcerpt(created,
+                    out -> out.writeInt(0x12345678).writeByte((byte) 1).writeInt(0).writeInt(0));
             RuntimeException thrown = holder.awaitEnd();
             assertThat(thrown).isInstanceOf(ChannelClosedException.class);
             CloseReason reason = chaincode.awaitClose();
