@@ -51,6 +51,19 @@ public interface HandlerExecutor extends Executor {
     boolean inHandlerThread();
 
     /**
+     * Takes the {@link InboundLease} for the calling thread: until it is closed, this thread reads the inbound frames
+     * itself, keeps those its {@link FrameClaim} accepts, and the event-loop thread delivers the others. Meant for a
+     * thread that sent a request and waits for the answer (see {@link InboundLease} for why and for the holder's
+     * duties). Never waits for a holder to finish.
+     *
+     * @return the lease, or {@code null} when another thread (or this one) holds it, when the channel is closed or
+     *         closing, when called on the event-loop thread, or when the transport has no inbound queue to share (the
+     *         in-JVM channel always returns {@code null}); callers then wait the ordinary way, for the event-loop
+     *         thread to hand the answer over
+     */
+    InboundLease tryLeaseInbound();
+
+    /**
      * The executor of a channel's event-loop thread.
      *
      * @throws IllegalArgumentException if {@code channel} is not one of this module's channels

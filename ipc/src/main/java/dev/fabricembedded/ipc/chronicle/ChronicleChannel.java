@@ -6,6 +6,7 @@ import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ipc.FrameTooLargeException;
 import dev.fabricembedded.ipc.HandlerExecutor;
+import dev.fabricembedded.ipc.InboundLease;
 import dev.fabricembedded.ipc.loop.FrameEventLoop;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *       quiet keepalive interval, and notices that the other side is gone: its watched process exited, or
  *       nothing arrived for the liveness timeout while the event-loop thread was waiting for input.</li>
  * </ul>
+ * A thread waiting for an answer may take over reading the inbound queue for a while
+ * ({@link #tryLeaseInbound()}): the answer then crosses one polling thread in each process, not two in this one.
  * {@link #send} may be called from any thread; writes are serialized, so the outbound queue has a single
  * writer. A corrupt or truncated inbound frame closes the channel with {@code CORRUPT_FRAME}; an excerpt left
  * half-written by a dying writer is never read, and the liveness thread ends the wait.
@@ -249,6 +252,15 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
     @Override
     public boolean inHandlerThread() {
         return loop.isEventThread();
+    }
+
+    /**
+     * Lets the calling thread read the inbound queue itself until it closes the lease (see {@link InboundLease}):
+     * framing checks, keepalives, the other side's close and cycle-file reclaiming work as on the event-loop thread.
+     */
+    @Override
+    public InboundLease tryLeaseInbound() {
+        return loop.tryLease();
     }
 
     /**

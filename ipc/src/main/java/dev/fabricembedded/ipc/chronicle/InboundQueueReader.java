@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * read past it (Chronicle never deletes queue files, so without this a long-lived channel would keep every
  * file it ever wrote).
  *
- * <p>Thread ownership: the tailer, the cycle bookkeeping and the queue belong to the event-loop thread, which
- * creates the tailer on its first poll and closes everything when it ends. Two things cross threads: the
+ * <p>Thread ownership: the tailer, the cycle bookkeeping and the queue belong to the current reader: the event-loop
+ * thread, or a thread holding the channel's inbound lease ({@link FrameEventLoop#tryLease}), which hands them over
+ * with a happens-before edge (see {@link dev.fabricembedded.ipc.loop.FrameSource}). The tailer is created by the
+ * first reader, its single-thread check is reset whenever the reading thread changes (so Chronicle still catches
+ * any concurrent use), and the event-loop thread closes everything when it ends, once no lease is held. Two things cross threads: the
  * count of excerpts read (for the liveness thread, which measures silence with it) and
  * {@link #otherSideGone}, set by the liveness thread when the other process exited.
  */
@@ -41,6 +44,8 @@ final class InboundQueueReader implements FrameSource {
     // ---- owned by the event-loop thread ----
     private final byte[][] payload = new byte[1][];
     private ExcerptTailer tailer;
+    /** The thread that used {@link #tailer} last. */
+    private Thread tailerThread;
     private long read;
     private int readCycle = Integer.MIN_VALUE;
     private File readFile;
@@ -73,12 +78,10 @@ final class InboundQueueReader implements FrameSource {
             return null;
         }
         try {
-            if (tailer == null) {
-                tailer = queue.createTailer();
-            }
+            ExcerptTailer reading = tailer();
             while (true) {
                 FrameKind kind;
-                try (DocumentContext dc = tailer.readingDocument()) {
+                try (DocumentContext dc = reading.readingDocument()) {
                     if (!dc.isPresent()) {
                         break;
                     }
@@ -96,10 +99,10 @@ final class InboundQueueReader implements FrameSource {
                     }
                 }
                 excerptsRead.lazySet(++read);
-                int cycle = tailer.cycle();
+                int cycle = reading.cycle();
                 if (cycle != readCycle) {
                     readCycle = cycle;
-                    readFile = reclaim(readFile, tailer.currentFile());
+                    readFile = reclaim(readFile, reading.currentFile());
                 }
                 if (kind == FrameKind.DATA) {
                     byte[] frame = payload[0];
@@ -147,12 +150,10 @@ final class InboundQueueReader implements FrameSource {
         }
         long deadline = System.nanoTime() + timeoutNanos;
         try {
-            if (tailer == null) {
-                tailer = queue.createTailer();
-            }
+            ExcerptTailer reading = tailer();
             while (true) {
                 boolean present;
-                try (DocumentContext dc = tailer.readingDocument()) {
+                try (DocumentContext dc = reading.readingDocument()) {
                     present = dc.isPresent();
                     if (present && dc.isData()) {
                         read++;
@@ -179,6 +180,18 @@ final class InboundQueueReader implements FrameSource {
         } finally {
             ended = true;
         }
+    }
+
+    /** The tailer, created on first use, its single-thread check moved to the calling thread if it changed. */
+    private ExcerptTailer tailer() {
+        Thread current = Thread.currentThread();
+        if (tailer == null) {
+            tailer = queue.createTailer();
+        } else if (tailerThread != current) {
+            tailer.singleThreadedCheckReset();
+        }
+        tailerThread = current;
+        return tailer;
     }
 
     /**
@@ -208,7 +221,7 @@ final class InboundQueueReader implements FrameSource {
         ended = true;
         try {
             if (tailer != null) {
-                tailer.close();
+                tailer().close();
             }
         } finally {
             queue.close();

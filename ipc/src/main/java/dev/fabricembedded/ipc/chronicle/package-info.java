@@ -6,6 +6,7 @@
  * <p>Thread ownership per channel end: {@code ipc-<name>-events} owns the inbound tailer
  * ({@code InboundQueueReader}) and the handler's state, reads frames and calls the handler for each, runs the
  * tasks handed to it and, after {@code onClose}, releases the transport; {@code ipc-<name>-liveness} sends
- * keepalives and watches the other side. The outbound appender is shared by sending threads under one lock.
+ * keepalives and watches the other side. A thread waiting for an answer may take over reading the inbound queue
+ * for a while ({@code tryLeaseInbound}); the tailer is then handed over with a happens-before edge. The outbound appender is shared by sending threads under one lock.
  */
 package dev.fabricembedded.ipc.chronicle;

@@ -5,6 +5,7 @@ import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.FrameTooLargeException;
 import dev.fabricembedded.ipc.HandlerExecutor;
+import dev.fabricembedded.ipc.InboundLease;
 import dev.fabricembedded.ipc.loop.FrameEventLoop;
 import java.time.Duration;
 import java.util.Objects;
@@ -84,6 +85,15 @@ final class InJvmChannel implements FrameChannel, HandlerExecutor {
     @Override
     public boolean inHandlerThread() {
         return inbound.isEventThread();
+    }
+
+    /**
+     * Always {@code null}: frames reach this end by publication into its event loop's ring, there is no queue a
+     * waiting thread could read instead, and a publication already wakes the event-loop thread at once.
+     */
+    @Override
+    public InboundLease tryLeaseInbound() {
+        return null;
     }
 
     @Override

@@ -7,7 +7,9 @@ import com.lmax.disruptor.Sequence;
 import dev.fabricembedded.ipc.ChannelClosedException;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
+import dev.fabricembedded.ipc.FrameClaim;
 import dev.fabricembedded.ipc.FrameHandler;
+import dev.fabricembedded.ipc.InboundLease;
 import dev.fabricembedded.ipc.WaitStrategy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -38,6 +41,21 @@ import org.slf4j.LoggerFactory;
  * parks, it parks for a bounded time: with {@link WaitStrategy#spinYieldPark()} the first frame after a quiet
  * period waits up to the strategy's longest park (2 ms, ~2.1 ms with Linux timer slack) before it is read.
  * Without a source (in-JVM) the thread parks until unparked, at most {@value #RING_ONLY_PARK_MILLIS} ms at a time.
+ *
+ * <p>Inbound lease ({@link #tryLease}): another thread of this process, typically one that sent a request and waits
+ * for its answer, may take over reading the source for a while, so that the answer crosses one polling thread in
+ * this process instead of two. Exactly one thread reads the source at any moment: an owner word, set by
+ * compare-and-set, says who ({@code null} nobody, the event-loop thread during one read, a lease, or retired once
+ * the loop closes); whoever takes it sees everything the previous reader did (the source's state is plain fields).
+ * The event-loop thread takes the word for each single read and gives it back before delivering the frame, so a
+ * slow handler never keeps a lease from being taken. While a lease is held the event-loop thread does not read the
+ * source: it handles its ring (tasks, and the frames the holder forwards because it did not claim them, in the
+ * order it read them) and otherwise parks, at most {@value #RING_ONLY_PARK_MILLIS} ms at a time, until a
+ * publication or the lease's return wakes it; then it restarts its idle sequence at full speed. Frames forwarded by
+ * the holder are published before the lease is returned, and the event-loop thread drains the ring before
+ * delivering a frame it reads itself, so the handler sees frames in queue order. At close the loop retires the
+ * source after {@code onClose} and before releasing the transport: it waits for a held lease to be returned (the
+ * holder's next poll throws {@link ChannelClosedException}), at most {@value #LEASE_RETURN_TIMEOUT_MILLIS} ms.
  *
  * <p>Guarantees: frames are delivered one at a time, in order, on the event-loop thread only, and a frame is not
  * read from the source before the handler has returned from the previous one (a slow handler holds the
@@ -63,12 +81,28 @@ public final class FrameEventLoop {
     static final int SOURCE_BATCH = 64;
     static final long RING_ONLY_PARK_MILLIS = 50;
     private static final long RING_ONLY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(RING_ONLY_PARK_MILLIS);
+    /**
+     * How long a closing loop waits for a held lease to be returned before it releases the source anyway. A holder
+     * polls continually (its next poll after the close throws), so this is only reached by a holder that broke its
+     * contract; it stays below the channels' default close timeout (10 s).
+     */
+    static final long LEASE_RETURN_TIMEOUT_MILLIS = 2_000;
+    private static final long LEASE_RETURN_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(LEASE_RETURN_TIMEOUT_MILLIS);
+    private static final long LEASE_RETURN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Attempts of {@link #tryLease} while the event-loop thread is in the middle of one read (a few hundred ns). */
+    private static final int LEASE_ATTEMPTS = 2_000;
+    private static final int LEASE_SPINS = 100;
+    /** The owner word's value once the loop closes: nobody reads the source any more. */
+    private static final Object RETIRED = new Object();
     private static final Logger LOG = LoggerFactory.getLogger(FrameEventLoop.class);
     private static final VarHandle AWAITING_INPUT;
+    private static final VarHandle SOURCE_OWNER;
 
     static {
         try {
-            AWAITING_INPUT = MethodHandles.lookup().findVarHandle(FrameEventLoop.class, "awaitingInput", boolean.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            AWAITING_INPUT = lookup.findVarHandle(FrameEventLoop.class, "awaitingInput", boolean.class);
+            SOURCE_OWNER = lookup.findVarHandle(FrameEventLoop.class, "sourceOwner", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -93,6 +127,18 @@ public final class FrameEventLoop {
     /** Written (release) by the event-loop thread on each change; read by the channel's liveness thread. */
     @SuppressWarnings("unused")
     private volatile boolean awaitingInput;
+    /**
+     * Who may read the source: {@code null} nobody, {@link #thread} the event-loop thread during one read, a
+     * {@link Lease}, or {@link #RETIRED}. Changed by compare-and-set only, so exactly one thread reads at a time, and
+     * each reader sees what the previous one did to the source.
+     */
+    @SuppressWarnings("unused")
+    private volatile Object sourceOwner;
+    /**
+     * Threads in {@link #tryLease} right now: while there are any, the event-loop thread does not take the owner word
+     * for another read, so a taker is not starved by a loop reading a stream of frames or polling an empty queue.
+     */
+    private final AtomicInteger leaseTakers = new AtomicInteger();
 
     // ---- owned by the event-loop thread ----
     /** Tasks the event-loop thread submitted to itself; they run as soon as the current callback returns. */
@@ -251,6 +297,46 @@ public final class FrameEventLoop {
     }
 
     /**
+     * Takes the inbound lease for the calling thread (see {@link InboundLease} and the class comment). Never waits
+     * for a holder; waits for the event-loop thread to finish the single read it may be doing (it takes no further
+     * read while a thread is in here), giving up after a few thousand spins and yields if that thread is descheduled
+     * in the middle of it.
+     *
+     * @return the lease, or {@code null} if the loop has no source, is closed or closing, this is the event-loop
+     *         thread, or a lease is held (by any thread, this one included)
+     */
+    public InboundLease tryLease() {
+        if (source == null || isEventThread() || reason.get() != null) {
+            return null;
+        }
+        Lease lease = new Lease(Thread.currentThread());
+        leaseTakers.incrementAndGet();
+        try {
+            for (int attempt = 0; attempt < LEASE_ATTEMPTS; attempt++) {
+                Object owner = sourceOwner;
+                if (owner == null) {
+                    if (SOURCE_OWNER.compareAndSet(this, null, lease)) {
+                        if (reason.get() != null) {
+                            lease.close();
+                            return null;
+                        }
+                        return lease;
+                    }
+                } else if (owner != thread) {
+                    return null;
+                } else if (attempt < LEASE_SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+            return null;
+        } finally {
+            leaseTakers.decrementAndGet();
+        }
+    }
+
+    /**
      * Waits for the event-loop thread to end. Returns at once, {@code true}, on the event-loop thread itself
      * (it ends as soon as the current callback returns).
      */
@@ -313,6 +399,11 @@ public final class FrameEventLoop {
                     continue;
                 }
                 setAwaitingInput(true);
+                if (sourceOwner instanceof Lease) {
+                    idleLeased();
+                    idleCount = 0; // full speed again as soon as the lease is returned
+                    continue;
+                }
                 idle(idleCount);
                 if (idleCount < Integer.MAX_VALUE) {
                     idleCount++;
@@ -327,6 +418,7 @@ public final class FrameEventLoop {
             }
         } finally {
             if (source != null) {
+                retireSource();
                 try {
                     source.close();
                 } catch (RuntimeException | Error e) {
@@ -368,7 +460,15 @@ public final class FrameEventLoop {
         }
         int frames = 0;
         while (frames < SOURCE_BATCH) {
-            byte[] frame = source.poll(this);
+            if (leaseTakers.get() != 0 || !SOURCE_OWNER.compareAndSet(this, null, thread)) {
+                break; // leased, or about to be
+            }
+            byte[] frame;
+            try {
+                frame = source.poll(this);
+            } finally {
+                SOURCE_OWNER.setRelease(this, null);
+            }
             if (frame == null) {
                 break;
             }
@@ -452,6 +552,59 @@ public final class FrameEventLoop {
         }
     }
 
+    /**
+     * While a lease is held there is nothing to poll but the ring: park until a publication (a forwarded frame, a
+     * task, a close), the lease's return or a close request unparks the thread, bounded so that nothing is missed.
+     */
+    private void idleLeased() {
+        wakeup.register(thread);
+        try {
+            if (ring.getCursor() > consumed.get() || discardPending || !(sourceOwner instanceof Lease)) {
+                return;
+            }
+            LockSupport.parkNanos(this, RING_ONLY_PARK_NANOS);
+        } finally {
+            wakeup.unregister();
+        }
+    }
+
+    /**
+     * Closing, on the event-loop thread: from now on nobody reads the source. Waits (bounded) for a held lease to be
+     * returned, since the transport is released next; idempotent.
+     */
+    private void retireSource() {
+        if (source == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + LEASE_RETURN_TIMEOUT_NANOS;
+        while (true) {
+            Object owner = sourceOwner;
+            if (owner == RETIRED) {
+                return;
+            }
+            if (!(owner instanceof Lease lease)) {
+                if (SOURCE_OWNER.compareAndSet(this, owner, RETIRED)) {
+                    return;
+                }
+                continue;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                LOG.error("channel {}: thread {} still holds the inbound lease {} ms after the channel closed; releasing"
+                        + " the inbound queue anyway", name, lease.holder.getName(), LEASE_RETURN_TIMEOUT_MILLIS);
+                SOURCE_OWNER.setVolatile(this, RETIRED);
+                return;
+            }
+            wakeup.register(thread);
+            try {
+                if (sourceOwner == owner) {
+                    LockSupport.parkNanos(this, LEASE_RETURN_POLL_NANOS);
+                }
+            } finally {
+                wakeup.unregister();
+            }
+        }
+    }
+
     private void setAwaitingInput(boolean awaiting) {
         if (awaitingInputMirror != awaiting) {
             awaitingInputMirror = awaiting;
@@ -470,10 +623,87 @@ public final class FrameEventLoop {
             LOG.warn("channel {}: handler failed in onClose({})", name, closeReason, e);
         }
         terminated = true;
+        retireSource();
         try {
             afterClose.run();
         } catch (RuntimeException | Error e) {
             LOG.warn("channel {}: releasing the transport failed", name, e);
+        }
+    }
+
+    /** The inbound lease of one thread; see {@link InboundLease}. */
+    private final class Lease implements InboundLease {
+
+        private final Thread holder;
+        private volatile boolean returned;
+
+        Lease(Thread holder) {
+            this.holder = holder;
+        }
+
+        @Override
+        public byte[] poll(FrameClaim claim) {
+            Objects.requireNonNull(claim, "claim");
+            if (Thread.currentThread() != holder) {
+                throw new IllegalStateException("the inbound lease of channel " + name + " belongs to thread "
+                        + holder.getName() + ", not " + Thread.currentThread().getName());
+            }
+            if (returned) {
+                throw new IllegalStateException("the inbound lease of channel " + name + " was returned");
+            }
+            CloseReason closing = reason.get();
+            if (closing != null || sourceOwner != this) {
+                throw closed(closing);
+            }
+            byte[] frame = source.poll(FrameEventLoop.this);
+            if (frame == null) {
+                closing = reason.get();
+                if (closing != null) {
+                    throw closed(closing);
+                }
+                return null;
+            }
+            boolean claimed;
+            try {
+                claimed = claim.claims(frame);
+            } catch (RuntimeException | Error e) {
+                forward(frame);
+                throw e;
+            }
+            if (claimed) {
+                return frame;
+            }
+            forward(frame);
+            return null;
+        }
+
+        /** Hands a frame the holder did not claim to the event-loop thread, behind those forwarded before it. */
+        private void forward(byte[] frame) {
+            if (!publish(FrameEvent.Kind.FRAME, frame, null, true)) {
+                throw closed(reason.get());
+            }
+        }
+
+        private ChannelClosedException closed(CloseReason closing) {
+            return new ChannelClosedException(channel.name(), closing != null ? closing
+                    : new CloseReason(CloseReason.Kind.LOCAL_CLOSE, "closing"));
+        }
+
+        @Override
+        public void close() {
+            if (returned) {
+                return;
+            }
+            returned = true;
+            // a full fence, then a look for a parked event-loop thread: it registers before its last look at the word
+            if (SOURCE_OWNER.compareAndSet(FrameEventLoop.this, this, null)) {
+                wakeup.signalAllWhenBlocking();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "InboundLease[" + name + ", " + holder.getName() + (returned ? ", returned]" : "]");
         }
     }
 }

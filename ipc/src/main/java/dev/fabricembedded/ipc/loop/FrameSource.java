@@ -6,13 +6,18 @@ package dev.fabricembedded.ipc.loop;
  * polling thread per channel end; the price is that a frame arriving while the thread is parked is only
  * noticed at its next poll, so the wait strategy's park must stay bounded.
  *
- * <p>Only the event-loop thread calls these methods.
+ * <p>One thread at a time reads the source, without locks: the event-loop thread, or the holder of an
+ * {@link dev.fabricembedded.ipc.InboundLease} ({@link FrameEventLoop#tryLease}). The loop hands the source from one
+ * reader to the next through a compare-and-set owner word, so each reader sees what the previous one did to it;
+ * implementations keep their state in plain fields but must allow the reading thread to change (a thread-confined
+ * resource inside must be told, as Chronicle's tailer is). The reader may call the loop's close methods from any of
+ * those threads. {@link #close()} is called on the event-loop thread once no lease is held any more.
  */
 public interface FrameSource {
 
     /**
      * Reads the next data frame if one is there, without waiting; control traffic (keepalives) is consumed on
-     * the way. When the source ends it says why through {@code loop}: {@link FrameEventLoop#closeOrdered} for
+     * the way. Called by the current reader only. When the source ends it says why through {@code loop}: {@link FrameEventLoop#closeOrdered} for
      * an orderly end after everything before it (the other side closed, or its process exited and everything
      * it wrote has been read), {@link FrameEventLoop#closeNow} for a failure (a corrupt frame, an I/O error),
      * and returns {@code null}; it is not polled again after that.

@@ -6,8 +6,9 @@
  * (in-JVM channels), tasks and close markers; it calls the handler for each frame in order, then exactly once
  * for the close.
  *
- * <p>Thread ownership: the ring's slots are written by publishers (senders, task submitters, closers) and
- * read by the event-loop thread; the source, and everything the handler touches, belong to the event-loop
- * thread.
+ * <p>Thread ownership: the ring's slots are written by publishers (senders, task submitters, closers, a lease
+ * holder forwarding frames it did not claim) and read by the event-loop thread; everything the handler touches
+ * belongs to the event-loop thread; the source belongs to whoever holds its owner word: the event-loop thread for
+ * one read at a time, or the thread holding an {@link dev.fabricembedded.ipc.InboundLease}.
  */
 package dev.fabricembedded.ipc.loop;

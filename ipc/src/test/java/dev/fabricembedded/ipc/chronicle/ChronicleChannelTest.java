@@ -315,8 +315,24 @@ class ChronicleChannelTest {
         });
     }
 
-    private interface ExcerptWriter {
+    interface ExcerptWriter {
         void write(Bytes<?> out);
+    }
+
+    /**
+     * Appends one excerpt to the creator-to-attacher queue of {@code created}'s directory as a second writer would,
+     * standing for a damaged file or a foreign writer.
+     */
+    static void appendForeignExcerpt(ChronicleChannel created, ExcerptWriter garbage) {
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder
+                .binary(created.directory().resolve(ChannelDirectory.CREATOR_TO_ATTACHER))
+                .rollCycle(RollCycles.FIVE_MINUTELY)
+                .blockSize(ChronicleChannel.blockSizeFor(created.maxFrameSize())).build();
+             ExcerptAppender appender = queue.createAppender()) {
+            try (DocumentContext dc = appender.writingDocument()) {
+                garbage.write(dc.wire().bytes());
+            }
+        }
     }
 
     private void assertCorruption(String expected, ExcerptWriter garbage) throws Exception {
@@ -326,16 +342,7 @@ class ChronicleChannelTest {
              ChronicleChannel attached = ChronicleChannel.builder(dir).name("corrupt-c").attach(chaincode)) {
             created.send(new byte[] {1});
             chaincode.awaitFrames(1);
-            // a second writer of the queue, standing for a damaged file or a foreign writer
-            try (SingleChronicleQueue queue = SingleChronicleQueueBuilder
-                    .binary(dir.resolve(ChannelDirectory.CREATOR_TO_ATTACHER))
-                    .rollCycle(RollCycles.FIVE_MINUTELY)
-                    .blockSize(ChronicleChannel.blockSizeFor(created.maxFrameSize())).build();
-                 ExcerptAppender appender = queue.createAppender()) {
-                try (DocumentContext dc = appender.writingDocument()) {
-                    garbage.write(dc.wire().bytes());
-                }
-            }
+            appendForeignExcerpt(created, garbage);
             try {
                 created.send(new byte[] {2});
             } catch (ChannelClosedException alreadyToldByTheOtherSide) {

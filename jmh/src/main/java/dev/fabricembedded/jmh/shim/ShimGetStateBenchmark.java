@@ -3,7 +3,10 @@ package dev.fabricembedded.jmh.shim;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fabricembedded.ipc.FrameChannel;
+import dev.fabricembedded.ipc.FrameClaim;
 import dev.fabricembedded.ipc.FrameHandler;
+import dev.fabricembedded.ipc.HandlerExecutor;
+import dev.fabricembedded.ipc.InboundLease;
 import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.ipc.chronicle.ChronicleChannel;
 import dev.fabricembedded.shim.Chaincode;
@@ -198,6 +201,12 @@ public class ShimGetStateBenchmark {
         return side.echo.roundTrip(side.echoFrame);
     }
 
+    /** The raw round trip waited for the way the shim now waits: reading the answer itself through the lease. */
+    @Benchmark
+    public long rawIpcRoundTripLeased(final ChaincodeProcess side) throws InterruptedException {
+        return side.echo.leasedRoundTrip(side.echoFrame);
+    }
+
     @Benchmark
     public byte[] hashMapLookup(final InMemory memory) {
         return memory.state.get(ScriptedPeerProcess.KEY);
@@ -224,8 +233,9 @@ public class ShimGetStateBenchmark {
     }
 
     /**
-     * Sends a frame on the echo channel and waits for it to come back, handing over from the event-loop thread to
-     * the waiting thread the way the shim does (spin, yield, then park with an unpark from the event loop).
+     * Sends a frame on the echo channel and waits for it to come back, either handed over from the event-loop thread
+     * to the waiting thread the way the shim does without a lease (spin, yield, then park with an unpark from the
+     * event loop), or read by the waiting thread itself through the channel's inbound lease, as the shim now does.
      */
     static final class EchoWaiter implements FrameHandler {
         volatile WaitStrategy strategy = WaitStrategy.spinYieldPark();
@@ -256,6 +266,28 @@ public class ShimGetStateBenchmark {
             }
             return target;
         }
+
+        /** Every frame on the echo channel is an echo: the claim takes whatever comes. */
+        long leasedRoundTrip(final byte[] frame) throws InterruptedException {
+            final WaitStrategy wait = strategy;
+            try (InboundLease lease = ((HandlerExecutor) channel).tryLeaseInbound()) {
+                if (lease == null) {
+                    return roundTrip(frame);
+                }
+                channel.send(frame);
+                int idle = 0;
+                while (lease.poll(ANY) == null) {
+                    wait.idle(idle);
+                    if (wait.mayPark(idle) && Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                    idle++;
+                }
+                return idle;
+            }
+        }
+
+        private static final FrameClaim ANY = frame -> true;
 
         @Override
         public void onFrame(final FrameChannel end, final byte[] frame) {

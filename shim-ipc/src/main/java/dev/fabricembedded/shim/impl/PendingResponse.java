@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 
 /**
- * The hand-over of one peer answer from the event-loop thread to the chaincode thread that sent the request.
+ * The hand-over of one peer answer to the chaincode thread that sent the request: from the event-loop thread, or
+ * from the chaincode thread itself when it read the answer through the channel's inbound lease.
  *
  * <p>Exactly one outcome is accepted (a message or a failure), by compare-and-set, so a stray second answer is
  * detected instead of overwriting the first. The waiter idles with an ipc {@link WaitStrategy} (spin, yield,
@@ -43,6 +44,11 @@ final class PendingResponse {
     /** Completes with a failure (channel closed); {@code false} if an outcome was already set. */
     boolean fail(final String reason) {
         return settle(new Failure(reason));
+    }
+
+    /** {@code true} once an outcome is set (then {@link #await} returns or throws at once). */
+    boolean isSettled() {
+        return outcome != null;
     }
 
     /** A request that will never be answered, and why. */

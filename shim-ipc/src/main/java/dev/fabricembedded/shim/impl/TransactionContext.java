@@ -1,8 +1,11 @@
 package dev.fabricembedded.shim.impl;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.fabricembedded.ipc.ChannelClosedException;
 import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.HandlerExecutor;
+import dev.fabricembedded.ipc.InboundLease;
 import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.shim.PeerRequestException;
 import java.lang.invoke.MethodHandles;
@@ -10,6 +13,8 @@ import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shim's side of one execution (channel, txid): the single request that may be outstanding, and whether the
@@ -20,8 +25,16 @@ import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
  * (compare-and-set, no lock). When the execution finishes, the context is handed back to the event loop through a
  * lock-free queue, which removes it from its map; that happens before the result is sent, so a new execution with
  * the same txid (a proposal sent again) never finds a stale context.
+ *
+ * <p>Waiting for an answer: when the channel lends its inbound queue ({@link HandlerExecutor#tryLeaseInbound()}), the
+ * chaincode thread takes the lease before it sends the request and reads the queue itself until its answer is there
+ * ({@link AnswerClaim} picks it out; everything else goes on to the event loop in order), so the answer crosses one
+ * polling thread in each process instead of also the shim's event loop. Otherwise (another thread holds the lease,
+ * the in-JVM channel) the event loop hands the answer over through the {@link PendingResponse}, as it always did.
  */
 final class TransactionContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionContext.class);
 
     private static final VarHandle PENDING;
     static {
@@ -36,6 +49,8 @@ final class TransactionContext {
     private final FrameChannel channel;
     private final WaitStrategy waitStrategy;
     private final Queue<TransactionContext> finishedQueue;
+    /** Used only by the chaincode thread, one request at a time; created on the first leased wait. */
+    private AnswerClaim answerClaim;
     @SuppressWarnings("unused")
     private volatile PendingResponse pending;
     private volatile boolean finished;
@@ -70,9 +85,17 @@ final class TransactionContext {
                     + " outstanding: the peer allows one request at a time per transaction");
         }
         final ChaincodeMessage answer;
+        // taken before sending, so that the answer cannot be read by the event loop first
+        InboundLease lease = channel instanceof HandlerExecutor executor ? executor.tryLeaseInbound() : null;
         try {
             channel.send(ChaincodeMessageFactory.request(type, key, payload).toByteArray());
-            expectAnswer();
+            if (lease != null) {
+                awaitThroughLease(lease, slot);
+                lease.close();
+                lease = null;
+            } else {
+                expectAnswer();
+            }
             answer = slot.await(waitStrategy);
         } catch (PendingResponse.RequestFailedException e) {
             throw new PeerRequestException(type, key + " " + type + " failed: " + e.getMessage(), e);
@@ -80,6 +103,9 @@ final class TransactionContext {
             Thread.currentThread().interrupt();
             throw new PeerRequestException(type, key + " interrupted while waiting for the answer to " + type, e);
         } finally {
+            if (lease != null) {
+                lease.close();
+            }
             PENDING.compareAndSet(this, slot, null);
         }
         return switch (answer.getType()) {
@@ -90,6 +116,45 @@ final class TransactionContext {
         };
     }
 
+    /**
+     * Reads the inbound queue through {@code lease} until {@code slot} is settled: by the answer this thread reads and
+     * completes itself, or by the event loop (a close fails it). Idles between polls with the channel's wait strategy,
+     * whose parks are bounded: this thread is now the reader, and a frame written by another process cannot wake it.
+     * When the channel closes, it returns so that the caller gives the lease back and finds the failure that
+     * {@code onClose} set.
+     */
+    private void awaitThroughLease(final InboundLease lease, final PendingResponse slot) throws InterruptedException {
+        if (answerClaim == null) {
+            answerClaim = new AnswerClaim(key);
+        }
+        int idle = 0;
+        while (!slot.isSettled()) {
+            final byte[] frame;
+            try {
+                frame = lease.poll(answerClaim);
+            } catch (ChannelClosedException closed) {
+                return;
+            }
+            if (frame != null) {
+                try {
+                    // a second outcome (a close that failed the request meanwhile) wins as when the loop delivers
+                    slot.complete(ChaincodeMessage.parseFrom(frame));
+                } catch (InvalidProtocolBufferException e) {
+                    LOG.warn("{} dropped an answer of {} bytes that is not a ChaincodeMessage: {}", key, frame.length,
+                            e.getMessage());
+                }
+                continue;
+            }
+            waitStrategy.idle(idle);
+            if (waitStrategy.mayPark(idle) && Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (idle < Integer.MAX_VALUE) {
+                idle++;
+            }
+        }
+    }
+
     /** An empty task: running it is what counts (see {@link #expectAnswer}). */
     private static final Runnable POLL_AGAIN = () -> { };
 
@@ -98,7 +163,8 @@ final class TransactionContext {
      * worked (or its worker thread waited to be scheduled) the loop idled with its wait strategy, possibly down to a
      * park that the peer's answer, written by another process, cannot cut short; a task from this process can: its
      * publication unparks the loop, and a loop that did work starts its idle sequence again (spin, then yield for
-     * ~200 µs). Costs one ring publication per request, and a system call only when the loop was parked.
+     * ~200 µs). Costs one ring publication per request, and a system call only when the loop was parked. Not needed
+     * when this thread reads the answer itself through the inbound lease.
      */
     private void expectAnswer() {
         if (channel instanceof HandlerExecutor loop) {

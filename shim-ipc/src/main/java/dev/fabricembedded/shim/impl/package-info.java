@@ -7,6 +7,9 @@
  * transactions (no locks on the message path); chaincode invocations run on the connection's named worker
  * threads, each owning its transaction's stub and iterators; a worker and the event loop meet only in one
  * compare-and-set slot per transaction (the single outstanding request) and in a lock-free queue of finished
- * transactions.
+ * transactions. A worker waiting for a request's answer reads the channel's inbound queue itself while it holds the
+ * channel's inbound lease ({@link dev.fabricembedded.ipc.InboundLease}, one worker at a time): it keeps its own answer
+ * and forwards every other frame to the event loop, in order; without the lease the event loop hands the answer
+ * over as before.
  */
 package dev.fabricembedded.shim.impl;

@@ -69,7 +69,7 @@ class ChaincodeMainProcessTest {
             peer.registered().get(60, TimeUnit.SECONDS);
             final CompletableFuture<ChaincodeMessage> result = peer.execute(Type.TRANSACTION, "ch", "tx1", "exit",
                     "7");
-            assertThat(child.awaitExit(30)).isEqualTo(7);
+            assertThat(child.awaitExit(30)).as("exit status; output:\n%s", child.output()).isEqualTo(7);
             final CloseReason reason = peer.closed().get(30, TimeUnit.SECONDS);
             assertThat(reason.kind()).isEqualTo(CloseReason.Kind.REMOTE_PROCESS_EXITED);
             assertThat(result).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)

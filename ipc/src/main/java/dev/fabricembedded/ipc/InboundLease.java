@@ -1,0 +1,51 @@
+package dev.fabricembedded.ipc;
+
+/**
+ * The exclusive right, for the thread that took it ({@link HandlerExecutor#tryLeaseInbound()}), to read a channel
+ * end's inbound frames itself instead of its event-loop thread.
+ *
+ * <p>Why: a thread that sent a request and waits for the answer would otherwise wait for the event-loop thread to
+ * read the answer and hand it over, so a round trip between two processes would cross three polling threads (the
+ * waiter, the other process's event loop, this process's event loop), too many for a machine with two cores. Reading
+ * the answer itself, the waiter makes it two, the shape of a handler-driven ping-pong.
+ *
+ * <p>Guarantees, while the lease is held:
+ * <ul>
+ *   <li>Exactly one thread reads the inbound queue: the holder, in {@link #poll}. The event-loop thread does not
+ *       read it; it keeps running tasks and delivering the frames the holder forwards, and otherwise parks until a
+ *       forwarded frame, a task, a close or the lease's return wakes it (or a bounded pause ends).</li>
+ *   <li>Frames the holder does not claim reach the handler on the event-loop thread, in queue order, after every
+ *       frame the event-loop thread read before the lease was taken and before every frame it reads after the
+ *       lease is returned. Tasks keep the ordering {@link HandlerExecutor} promises.</li>
+ *   <li>Control traffic read by the holder is processed as the event-loop thread would: keepalives count as proof
+ *       of life for the liveness check, the other side's close ends the channel in order (after the frames read
+ *       before it), a corrupt frame closes the channel with {@link CloseReason.Kind#CORRUPT_FRAME}.</li>
+ *   <li>A channel that closes does not release its inbound queue until the lease is returned (or a bounded wait of
+ *       a few seconds has passed, which is logged): the holder's next {@link #poll} throws
+ *       {@link ChannelClosedException}, and the holder then closes the lease. {@link FrameHandler#onClose} still
+ *       runs exactly once, on the event-loop thread.</li>
+ * </ul>
+ *
+ * <p>The holder's duties: poll continually while it holds the lease (the liveness check counts a held lease as
+ * "waiting for input", so a holder that stops polling makes the other side look silent), idle between polls only
+ * briefly (a frame written by another process cannot wake a parked reader: it is noticed at the next poll), and
+ * close the lease as soon as it has what it waited for, on every path (try-with-resources).
+ */
+public interface InboundLease extends AutoCloseable {
+
+    /**
+     * Reads the next inbound data frame without waiting. If {@code claim} accepts it, it is returned and never
+     * reaches the handler. Otherwise it is handed to the event-loop thread, which delivers it to the handler in order
+     * (after every frame handed over or read before it), and {@code null} is returned; {@code null} also when
+     * nothing is there (control frames read on the way are processed and not returned). Only the thread that took
+     * the lease may call it.
+     *
+     * @throws ChannelClosedException once the channel is closed or closing (the lease is then useless: close it)
+     * @throws IllegalStateException  if called by another thread than the holder, or after {@link #close()}
+     */
+    byte[] poll(FrameClaim claim);
+
+    /** Gives reading back to the event-loop thread and wakes it at once. Idempotent. */
+    @Override
+    void close();
+}
