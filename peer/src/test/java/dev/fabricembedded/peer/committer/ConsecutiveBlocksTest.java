@@ -98,6 +98,31 @@ class ConsecutiveBlocksTest {
         assertThat(net.state("mycc", "c")).isNull();
     }
 
+    @Test
+    void eachBlockIsHandedOverOnceCommittedAndARefusedBlockStopsTheHandOverBeforeIt() {
+        net.commit(deploy("mycc", "1.0", OR_POLICY).build());
+        List<Block> blocks = new ArrayList<>(chain(List.of(invoke("mycc", "1.0").writes("mycc", "a", "1").build()),
+                List.of(invoke("mycc", "1.0").writes("mycc", "b", "2").build()),
+                List.of(invoke("mycc", "1.0").writes("mycc", "c", "3").build())));
+        long first = blocks.get(0).getHeader().getNumber();
+        blocks.set(2, new BlockSigner(peer1()).sign(blocks.get(2), 0));
+        List<Long> heightsSeen = new ArrayList<>();
+        List<CommittedBlock> handedOver = new ArrayList<>();
+
+        BlockRejectedException refused = catchThrowableOfType(() -> net.committer.commit(blocks, block -> {
+            heightsSeen.add(net.ledger.height());
+            handedOver.add(block);
+        }), BlockRejectedException.class);
+
+        assertThat(refused.blockNumber()).isEqualTo(first + 2);
+        assertThat(handedOver).extracting(CommittedBlock::number).containsExactly(first, first + 1);
+        // each block is handed over once it is in the ledger, before the next one is committed
+        assertThat(heightsSeen).containsExactly(first + 1, first + 2);
+        assertThat(handedOver).allSatisfy(block -> assertCodes(block, TxValidationCode.VALID));
+        assertThat(net.ledger.height()).isEqualTo(first + 2);
+        assertThat(net.state("mycc", "c")).isNull();
+    }
+
     /** Orderer-signed blocks continuing the ledger's chain, one per list of envelopes. */
     private List<Block> chain(List<Envelope>... contents) {
         List<Block> blocks = new ArrayList<>();
