@@ -28,14 +28,16 @@ import java.util.function.Consumer;
  * <p>The channel follows the orderer through one delivery subscription, started from the ledger's height: the
  * subscription's thread (named {@code orderer-deliver-<channel>-<n>} by the orderer) commits each block through the
  * channel's committer, then publishes the block's events (see {@link ChannelEvents}) before taking the next block.
- * When several blocks are waiting at the orderer (catching up after a restart, or blocks cut faster than they are
- * committed) the subscription hands them over together ({@link BlockBatchListener}) and the committer pipelines them:
- * block {@code k + 1} is validated while block {@code k} is written; each block's events are still published as soon
- * as that block is in the ledger, in order, and the outcome is the one of committing them one at a time.
  * So there is exactly one committing thread per channel, and every listener and commit status is called on it after
  * the ledger holds the block. A block that cannot be committed stops the channel: the failure is logged and kept
  * ({@link #failure()}), pending commit statuses fail, and the peer must be reopened once the cause is fixed (the
  * ledger is left at the previous block).
+ *
+ * <p>When several blocks are waiting at the orderer (catching up after a restart, or blocks cut faster than they are
+ * committed) the subscription hands them over together ({@link BlockBatchListener}) and the committer pipelines them:
+ * block {@code k + 1} is validated while block {@code k} is written. Each block's events are still published on the
+ * delivery thread as soon as that block is in the ledger, in order, and the outcome is the one of committing the
+ * blocks one at a time; a failing block stops the channel after the blocks before it are committed and published.
  *
  * <p>Owned by the peer and closed with it. Thread-safe.
  */
