@@ -5,8 +5,9 @@ import java.util.Optional;
 /**
  * A running delivery of a channel's blocks to a {@link BlockListener}.
  *
- * <p>Thread-safe. {@link #close()} stops delivery after the block being delivered (if any) and waits for the delivery
- * thread to end; called from the listener itself, it returns at once and the thread ends after the call.
+ * <p>Thread-safe. {@link #close()} stops delivery after the block (or the {@link BlockBatchListener} batch) being
+ * delivered, if any, and waits for the delivery thread to end; called from the listener itself, it returns at once and
+ * the thread ends after the call.
  */
 public interface Subscription extends AutoCloseable {
 

@@ -1,6 +1,8 @@
 package dev.fabricembedded.peer;
 
 import dev.fabricembedded.peer.committer.CommittedBlock;
+import java.util.List;
+import java.util.function.Consumer;
 import org.hyperledger.fabric.protos.common.Block;
 
 /**
@@ -17,6 +19,16 @@ interface ChannelCommitter extends AutoCloseable {
      * @throws RuntimeException when the block cannot be committed (it is then not in the ledger)
      */
     CommittedBlock commit(Block block);
+
+    /**
+     * Validates and commits consecutive blocks, in order, with the outcome of committing them one by one (block
+     * {@code k + 1} is validated while block {@code k} is written), handing each to {@code committed} as soon as it is
+     * in the ledger.
+     *
+     * @throws RuntimeException when a block cannot be committed: the blocks before it are committed and were handed
+     *                          to {@code committed}, it and the later ones are not
+     */
+    void commit(List<Block> blocks, Consumer<CommittedBlock> committed);
 
     /** Stops the committer's threads. */
     @Override

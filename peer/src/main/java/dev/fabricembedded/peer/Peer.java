@@ -298,6 +298,11 @@ public final class Peer implements AutoCloseable {
             }
 
             @Override
+            public void commit(final List<Block> blocks, final Consumer<CommittedBlock> committed) {
+                committer.commit(blocks, committed);
+            }
+
+            @Override
             public void close() {
                 committer.close();
             }

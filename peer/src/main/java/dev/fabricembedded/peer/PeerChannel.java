@@ -2,6 +2,7 @@ package dev.fabricembedded.peer;
 
 import dev.fabricembedded.endorser.EndorserChannel;
 import dev.fabricembedded.ledger.ChannelLedger;
+import dev.fabricembedded.orderer.BlockBatchListener;
 import dev.fabricembedded.orderer.OrderingService;
 import dev.fabricembedded.orderer.Subscription;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
@@ -16,6 +17,7 @@ import org.hyperledger.fabric.protos.common.Block;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -30,6 +32,12 @@ import java.util.function.Consumer;
  * the ledger holds the block. A block that cannot be committed stops the channel: the failure is logged and kept
  * ({@link #failure()}), pending commit statuses fail, and the peer must be reopened once the cause is fixed (the
  * ledger is left at the previous block).
+ *
+ * <p>When several blocks are waiting at the orderer (catching up after a restart, or blocks cut faster than they are
+ * committed) the subscription hands them over together ({@link BlockBatchListener}) and the committer pipelines them:
+ * block {@code k + 1} is validated while block {@code k} is written. Each block's events are still published on the
+ * delivery thread as soon as that block is in the ledger, in order, and the outcome is the one of committing the
+ * blocks one at a time; a failing block stops the channel after the blocks before it are committed and published.
  *
  * <p>Owned by the peer and closed with it. Thread-safe.
  */
@@ -142,17 +150,36 @@ public final class PeerChannel {
 
     /** Starts following the orderer from the ledger's height. */
     void startDelivery(final OrderingService orderer) {
-        subscription = orderer.subscribe(id(), ledger.height(), this::onBlock);
+        subscription = orderer.subscribe(id(), ledger.height(), new BlockBatchListener() {
+            @Override
+            public void onBlock(final Block block) {
+                onBlocks(List.of(block));
+            }
+
+            @Override
+            public void onBlocks(final List<Block> blocks) {
+                commitAndPublish(blocks);
+            }
+        });
     }
 
-    private void onBlock(final Block block) {
-        final long number = block.getHeader().getNumber();
-        if (number < ledger.height()) {
+    /** Commits the delivered blocks not yet in the ledger, publishing each block's events once it is committed. */
+    private void commitAndPublish(final List<Block> delivered) {
+        final long height = ledger.height();
+        final List<Block> blocks = delivered.stream().filter(b -> b.getHeader().getNumber() >= height).toList();
+        if (blocks.isEmpty()) {
             return; // already committed
         }
         try {
-            commitAndPublish(block);
+            if (blocks.size() == 1) {
+                commitAndPublish(blocks.get(0));
+            } else {
+                LOG.debug("[{}] peer {} committing blocks {} to {} in one pipeline", id(), peerName,
+                        blocks.get(0).getHeader().getNumber(), blocks.get(blocks.size() - 1).getHeader().getNumber());
+                committer.commit(blocks, this::publish);
+            }
         } catch (RuntimeException e) {
+            final long number = ledger.height();
             failure = e;
             LOG.error("[{}] peer {} stopped committing at block {}: {}", id(), peerName, number, e.getMessage(), e);
             events.close("stopped committing at block " + number + ": " + e.getMessage());
@@ -161,7 +188,10 @@ public final class PeerChannel {
     }
 
     private void commitAndPublish(final Block block) {
-        final CommittedBlock committed = committer.commit(block);
+        publish(committer.commit(block));
+    }
+
+    private void publish(final CommittedBlock committed) {
         LOG.debug("[{}] peer {} committed block {} with {} transaction(s)", id(), peerName, committed.number(),
                 committed.transactions().size());
         events.publish(committed);

@@ -3,8 +3,11 @@ package dev.fabricembedded.peer;
 import dev.fabricembedded.gateway.Gateway;
 import dev.fabricembedded.msp.devca.NodeRole;
 import dev.fabricembedded.orderer.channelconfig.ChannelProfile;
+import dev.fabricembedded.peer.committer.CommittedBlock;
+import dev.fabricembedded.peer.committer.CommittedTransaction;
 import dev.fabricembedded.shim.testing.LeakCheck;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.fabricembedded.peer.TestNetwork.ORDERER_ORG;
@@ -125,6 +130,59 @@ class PeerLifecycleTest {
                 final String txId = network.peer(0).channel(TestNetwork.CHANNEL).orElseThrow().ledger().blockStore()
                         .blockByNumber(height - 1).map(b -> txIdOf(b)).orElseThrow();
                 assertThat(channel.transactionStatus(txId).join().code()).isEqualTo(TxValidationCode.VALID);
+            }
+        }
+    }
+
+    @Test
+    void blocksWaitingAtTheOrdererAreCommittedTogetherWithTheOutcomeOfOneAtATime(@TempDir final Path root)
+            throws Exception {
+        try (TestNetwork network = TestNetwork.create(root, ORG1, ORG2)) {
+            final PeerChannel live = network.peer(0).channel(TestNetwork.CHANNEL).orElseThrow();
+            try (Gateway admin1 = network.gateway(ORG1.signer(NodeRole.ADMIN), network.peer(0))) {
+                admin1.install(ExampleJars.jar("kv"), "kv", "1.0");
+                admin1.network(TestNetwork.CHANNEL).instantiate("kv", "1.0", List.of("init"), null);
+            }
+            network.peer(1).close();
+            final List<String> txIds = new ArrayList<>();
+            try (Gateway client = network.gateway(ORG1.signer(NodeRole.CLIENT), network.peer(0))) {
+                for (int i = 0; i < 5; i++) {
+                    txIds.add(client.network(TestNetwork.CHANNEL).contract("kv")
+                            .submitTransaction("put", "k" + i, "v" + i).txId());
+                }
+            }
+            // the first put ordered again: its block is committed with DUPLICATE_TXID
+            final long duplicateBlock = live.height();
+            final CompletableFuture<CommittedBlock> duplicate = new CompletableFuture<>();
+            live.onBlock(block -> {
+                if (block.number() == duplicateBlock) {
+                    duplicate.complete(block);
+                }
+            });
+            final Block firstPut = live.ledger().blockStore().blockByNumber(duplicateBlock - 5).orElseThrow();
+            network.orderer().broadcast(Envelope.parseFrom(firstPut.getData().getData(0)));
+            assertThat(duplicate.get(30, TimeUnit.SECONDS).transactions()).extracting(CommittedTransaction::code)
+                    .containsExactly(TxValidationCode.DUPLICATE_TXID);
+
+            // the reopened peer finds 6 blocks waiting: they are delivered and committed as batches
+            try (Peer org2 = network.peerBuilder(ORG2).open()) {
+                final PeerChannel catchingUp = org2.channel(TestNetwork.CHANNEL).orElseThrow();
+                for (final String txId : txIds) {
+                    assertThat(catchingUp.transactionStatus(txId).get(30, TimeUnit.SECONDS).code())
+                            .isEqualTo(TxValidationCode.VALID);
+                }
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (catchingUp.height() <= duplicateBlock && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(catchingUp.height()).isEqualTo(live.height());
+                for (long n = 0; n < live.height(); n++) {
+                    // same data, same TRANSACTIONS_FILTER codes, same metadata
+                    assertThat(catchingUp.ledger().blockStore().blockByNumber(n))
+                            .as("block %d", n).isEqualTo(live.ledger().blockStore().blockByNumber(n));
+                }
+                assertThat(catchingUp.failure()).isEmpty();
+                assertThat(catchingUp.isFollowing()).isTrue();
             }
         }
     }

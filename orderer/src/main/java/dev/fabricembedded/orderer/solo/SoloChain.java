@@ -182,6 +182,11 @@ final class SoloChain implements AutoCloseable {
         return store.blockByNumber(number);
     }
 
+    /** Block {@code number} if it is stored already; never waits. */
+    Optional<Block> storedBlock(long number) {
+        return store.height() > number ? store.blockByNumber(number) : Optional.empty();
+    }
+
     void wakeSubscribers() {
         heightLock.lock();
         try {

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fabricembedded.ledger.block.BlockHashes;
 import dev.fabricembedded.msp.devca.NodeRole;
+import dev.fabricembedded.orderer.BlockBatchListener;
 import dev.fabricembedded.orderer.OrdererException;
 import dev.fabricembedded.orderer.Subscription;
 import dev.fabricembedded.orderer.block.BlockVerifier;
@@ -26,12 +27,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -332,6 +335,41 @@ class SoloOrdererTest {
         release.countDown();
         assertThat(slowBlocks.awaitBlocks(5, WAIT)).extracting(b -> b.getHeader().getNumber())
                 .containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void aBatchListenerGetsTheStoredSuccessorsOfTheNextBlockTogetherAndAPlainListenerOneByOne() throws Exception {
+        SoloOrderer orderer = open();
+        create(orderer, "batch", batch(1, 50_000, NEVER));
+        BlockCollector plain = new BlockCollector();
+        orderer.subscribe("batch", 0, plain);
+        for (int i = 0; i < 11; i++) {
+            assertSuccess(orderer.broadcast(net.envelope("batch", net.client(), 10)));
+        }
+        plain.awaitBlocks(12, WAIT);
+        List<List<Long>> batches = new CopyOnWriteArrayList<>();
+        BlockCollector all = new BlockCollector();
+        Subscription batched = orderer.subscribe("batch", 1, new BlockBatchListener() {
+            @Override
+            public void onBlocks(List<Block> blocks) {
+                batches.add(blocks.stream().map(b -> b.getHeader().getNumber()).toList());
+                blocks.forEach(all::onBlock);
+            }
+
+            @Override
+            public void onBlock(Block block) {
+                batches.add(List.of(block.getHeader().getNumber()));
+                all.onBlock(block);
+            }
+        });
+
+        assertThat(all.awaitBlocks(11, WAIT)).extracting(b -> b.getHeader().getNumber())
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 11).boxed().toList());
+        // all 11 were stored when delivery started: batches of at most 8, in order, without gaps
+        assertThat(batches).containsExactly(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), List.of(9L, 10L, 11L));
+        assertThat(batched.nextBlockNumber()).isEqualTo(12);
+        assertThat(plain.drain()).extracting(b -> b.getHeader().getNumber())
+                .containsExactlyElementsOf(LongStream.rangeClosed(0, 11).boxed().toList());
     }
 
     @Test

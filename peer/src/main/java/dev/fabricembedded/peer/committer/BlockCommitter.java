@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
@@ -111,7 +112,25 @@ public final class BlockCommitter implements AutoCloseable {
      * @throws IllegalStateException    when another thread is committing, or the committer is closed
      */
     public List<CommittedBlock> commit(List<Block> blocks) {
+        List<CommittedBlock> committed = new ArrayList<>(blocks.size());
+        commit(blocks, committed::add);
+        return committed;
+    }
+
+    /**
+     * {@link #commit(List)}, handing each block to {@code committed} as soon as it is in the ledger, before the next
+     * one is finished (so that a caller publishing events does so block by block, also when a later block fails, and
+     * while the workers already validate the next block). {@code committed} runs on this thread; if it throws, the
+     * blocks after the one it was given are not committed and the exception propagates.
+     *
+     * @throws BlockRejectedException   as {@link #commit(List)}: {@code committed} has been given exactly the blocks
+     *                                  before the failing one
+     * @throws BlockValidationException likewise
+     * @throws IllegalStateException    when another thread is committing, or the committer is closed
+     */
+    public void commit(List<Block> blocks, Consumer<CommittedBlock> committed) {
         Objects.requireNonNull(blocks, "blocks");
+        Objects.requireNonNull(committed, "committed");
         Thread current = Thread.currentThread();
         if (!committing.compareAndSet(null, current)) {
             Thread other = committing.get();
@@ -123,20 +142,19 @@ public final class BlockCommitter implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("committer of channel " + channelId() + " is closed");
             }
-            return commitInOrder(blocks);
+            commitInOrder(blocks, committed);
         } finally {
             committing.set(null);
         }
     }
 
-    private List<CommittedBlock> commitInOrder(List<Block> blocks) {
-        List<CommittedBlock> committed = new ArrayList<>(blocks.size());
+    private void commitInOrder(List<Block> blocks, Consumer<CommittedBlock> committed) {
         TxValidator.Pending early = null;
         try {
             for (int k = 0; k < blocks.size(); k++) {
                 Block block = Objects.requireNonNull(blocks.get(k), "block");
                 if (ledger.height() == 0) {
-                    committed.add(commitGenesis(block));
+                    committed.accept(commitGenesis(block));
                     continue;
                 }
                 ValidatedBlock validated = null;
@@ -151,14 +169,13 @@ public final class BlockCommitter implements AutoCloseable {
                 if (k + 1 < blocks.size()) {
                     early = startEarly(block, blocks.get(k + 1));
                 }
-                committed.add(commitValidated(validated));
+                committed.accept(commitValidated(validated));
             }
         } finally {
             if (early != null) {
                 validator.abandon(early);
             }
         }
-        return committed;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.fabricembedded.peer.committer;
 
+import dev.fabricembedded.scc.vscc.EndorserTransaction;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Payload;
@@ -9,7 +10,8 @@ import org.hyperledger.fabric.protos.peer.ProposalResponsePayload;
 
 /**
  * The parts of an endorser transaction parsed by the structural checks of §6.2 (steps 1-6b), handed on to VSCC and
- * to the chaincode-instance extraction so that no part of the envelope is parsed twice by the committer.
+ * to the chaincode-instance extraction and to the validation plugins ({@link #forValidation}) so that no part of the
+ * envelope is parsed twice on the commit path.
  *
  * @param envelope        the envelope
  * @param payload         its payload
@@ -21,4 +23,9 @@ import org.hyperledger.fabric.protos.peer.ProposalResponsePayload;
 record EndorserTransactionParts(Envelope envelope, Payload payload, ChannelHeader channelHeader,
                                 SignatureHeader signatureHeader, ChaincodeActionPayload actionPayload,
                                 ProposalResponsePayload responsePayload) {
+
+    /** The parts validation plugins read, so that they do not parse the envelope again. */
+    EndorserTransaction forValidation() {
+        return new EndorserTransaction(envelope, payload, channelHeader, actionPayload);
+    }
 }

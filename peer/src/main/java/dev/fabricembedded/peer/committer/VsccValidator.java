@@ -182,7 +182,7 @@ final class VsccValidator {
                                                 EndorserTransactionParts tx, BlockContext context) {
         ValidationPlugin plugin = context.plugins().require(pluginName);
         return plugin.validate(new ValidationRequest(tx.envelope(), namespace, policy, context.channel().view(),
-                context.state()));
+                context.state(), tx.forValidation()));
     }
 
     /** A definition read from lscc state, or Fabric's reason why it cannot be used. */

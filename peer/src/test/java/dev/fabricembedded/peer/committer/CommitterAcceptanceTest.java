@@ -6,6 +6,7 @@ import static dev.fabricembedded.peer.committer.CommitterNetwork.deploy;
 import static dev.fabricembedded.peer.committer.CommitterNetwork.invoke;
 import static dev.fabricembedded.peer.committer.CommitterNetwork.ns;
 import static dev.fabricembedded.peer.committer.CommitterNetwork.peer1;
+import static dev.fabricembedded.peer.committer.CommitterNetwork.peer2;
 import static dev.fabricembedded.peer.committer.CommitterNetwork.read;
 import static dev.fabricembedded.peer.committer.CommitterNetwork.rwset;
 import static dev.fabricembedded.peer.committer.CommitterNetwork.upgrade;
@@ -198,6 +199,23 @@ class CommitterAcceptanceTest {
         assertThat(block.transactions().get(1).message())
                 .startsWith("VSCC error: endorsement policy failure, err: ");
         assertThat(new String(net.state("mycc", "k"), StandardCharsets.UTF_8)).isEqualTo("both");
+    }
+
+    @Test
+    void eachBlockIsValidatedAgainstThePolicyOfTheCommittedDefinitionWhenUpgradesChangeItBackAndForth() {
+        // the channel view keeps compiled policies by their bytes: every change of policy must still take effect
+        assertCodes(net.commit(invoke("mycc", "1.0").endorsers(peer1()).writes("mycc", "k", "1").build()),
+                TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+        assertCodes(net.commit(upgrade("mycc", "2.0", OR_POLICY).build()), TxValidationCode.VALID);
+        assertCodes(net.commit(invoke("mycc", "2.0").endorsers(peer1()).writes("mycc", "k", "2").build(),
+                invoke("mycc", "2.0").endorsers(peer2()).writes("mycc", "k", "3").build()),
+                TxValidationCode.VALID, TxValidationCode.VALID);
+        assertCodes(net.commit(upgrade("mycc", "3.0", AND_POLICY).build()), TxValidationCode.VALID);
+        CommittedBlock strict = net.commit(invoke("mycc", "3.0").endorsers(peer2()).writes("mycc", "k", "4").build(),
+                invoke("mycc", "3.0").writes("mycc", "k", "5").build());
+
+        assertCodes(strict, TxValidationCode.ENDORSEMENT_POLICY_FAILURE, TxValidationCode.VALID);
+        assertThat(new String(net.state("mycc", "k"), StandardCharsets.UTF_8)).isEqualTo("5");
     }
 
     @Test

@@ -81,12 +81,8 @@ class ConsecutiveBlocksTest {
 
     @Test
     void theBlocksBeforeARefusedOneAreCommittedAndTheRestAreNot() {
-        net.commit(deploy("mycc", "1.0", OR_POLICY).build());
-        List<Block> blocks = new ArrayList<>(chain(List.of(invoke("mycc", "1.0").writes("mycc", "a", "1").build()),
-                List.of(invoke("mycc", "1.0").writes("mycc", "b", "2").build()),
-                List.of(invoke("mycc", "1.0").writes("mycc", "c", "3").build())));
+        List<Block> blocks = threeWritesWithAPeerSignedBlock(1);
         long first = blocks.get(0).getHeader().getNumber();
-        blocks.set(1, new BlockSigner(peer1()).sign(blocks.get(1), 0));
 
         BlockRejectedException refused = catchThrowableOfType(() -> net.committer.commit(blocks),
                 BlockRejectedException.class);
@@ -96,6 +92,40 @@ class ConsecutiveBlocksTest {
         assertThat(net.state("mycc", "a")).isEqualTo("1".getBytes());
         assertThat(net.state("mycc", "b")).isNull();
         assertThat(net.state("mycc", "c")).isNull();
+    }
+
+    @Test
+    void eachBlockIsHandedOverOnceCommittedAndARefusedBlockStopsTheHandOverBeforeIt() {
+        List<Block> blocks = threeWritesWithAPeerSignedBlock(2);
+        long first = blocks.get(0).getHeader().getNumber();
+        List<Long> heightsSeen = new ArrayList<>();
+        List<CommittedBlock> handedOver = new ArrayList<>();
+
+        BlockRejectedException refused = catchThrowableOfType(() -> net.committer.commit(blocks, block -> {
+            heightsSeen.add(net.ledger.height());
+            handedOver.add(block);
+        }), BlockRejectedException.class);
+
+        assertThat(refused.blockNumber()).isEqualTo(first + 2);
+        assertThat(handedOver).extracting(CommittedBlock::number).containsExactly(first, first + 1);
+        // each block is handed over once it is in the ledger, before the next one is committed
+        assertThat(heightsSeen).containsExactly(first + 1, first + 2);
+        assertThat(handedOver).allSatisfy(block -> assertCodes(block, TxValidationCode.VALID));
+        assertThat(net.ledger.height()).isEqualTo(first + 2);
+        assertThat(net.state("mycc", "c")).isNull();
+    }
+
+    /**
+     * After deploying {@code mycc}: three blocks writing {@code a}, {@code b}, {@code c}, the one at {@code refused}
+     * signed by a peer instead of the orderer (the §5.5 checks refuse it).
+     */
+    private List<Block> threeWritesWithAPeerSignedBlock(int refused) {
+        net.commit(deploy("mycc", "1.0", OR_POLICY).build());
+        List<Block> blocks = new ArrayList<>(chain(List.of(invoke("mycc", "1.0").writes("mycc", "a", "1").build()),
+                List.of(invoke("mycc", "1.0").writes("mycc", "b", "2").build()),
+                List.of(invoke("mycc", "1.0").writes("mycc", "c", "3").build())));
+        blocks.set(refused, new BlockSigner(peer1()).sign(blocks.get(refused), 0));
+        return blocks;
     }
 
     /** Orderer-signed blocks continuing the ledger's chain, one per list of envelopes. */

@@ -1,6 +1,9 @@
 package dev.fabricembedded.scc.channel;
 
+import com.google.protobuf.ByteString;
 import dev.fabricembedded.msp.IdentityDeserializer;
+import dev.fabricembedded.msp.policy.CompiledSignaturePolicy;
+import dev.fabricembedded.msp.policy.InvalidPolicyException;
 import dev.fabricembedded.msp.policy.PolicyResult;
 import dev.fabricembedded.msp.policy.SignedData;
 import java.util.List;
@@ -25,6 +28,19 @@ public interface ChannelView {
 
     /** The channel's identity deserializer (its MSP manager), against which policies are evaluated. */
     IdentityDeserializer deserializer();
+
+    /**
+     * An endorsement policy ({@code policyBytes}: a serialized {@code SignaturePolicyEnvelope}, e.g. a chaincode
+     * definition's) compiled against {@link #deserializer()}. The default compiles on every call; an implementation
+     * may keep compiled policies by their bytes, which is exact because the result depends only on the bytes and the
+     * view's deserializer (so neither a chaincode upgrade nor a configuration update, which replaces the view, can be
+     * served a stale policy).
+     *
+     * @throws InvalidPolicyException with Fabric's compile error
+     */
+    default CompiledSignaturePolicy endorsementPolicy(ByteString policyBytes) {
+        return CompiledSignaturePolicy.compile(policyBytes, deserializer());
+    }
 
     /** The channel's application capabilities. */
     ChannelCapabilities capabilities();

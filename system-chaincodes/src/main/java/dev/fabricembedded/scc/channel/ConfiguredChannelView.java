@@ -1,6 +1,8 @@
 package dev.fabricembedded.scc.channel;
 
+import com.google.protobuf.ByteString;
 import dev.fabricembedded.msp.IdentityDeserializer;
+import dev.fabricembedded.msp.policy.CompiledSignaturePolicy;
 import dev.fabricembedded.msp.policy.Policy;
 import dev.fabricembedded.msp.policy.PolicyGroup;
 import dev.fabricembedded.msp.policy.PolicyResult;
@@ -17,7 +19,8 @@ import java.util.Optional;
  * configuration value does. Error texts are Fabric's: for a default mapping
  * {@code Failed evaluating policy on signed data during check policy on channel [<ch>] with policy [<path>]: [<err>]},
  * for an override {@code failed evaluating policy on signed data during check policy [<path>]: [<err>]}, and for an
- * unknown resource {@code Unmapped policy for <resource>}. Immutable and thread-safe.
+ * unknown resource {@code Unmapped policy for <resource>}. Endorsement policies are compiled once per view and policy
+ * bytes ({@link #endorsementPolicy}). Immutable (but for that cache) and thread-safe.
  */
 public final class ConfiguredChannelView implements ChannelView {
 
@@ -27,6 +30,7 @@ public final class ConfiguredChannelView implements ChannelView {
     private final ChannelCapabilities capabilities;
     private final PolicyGroup policies;
     private final Map<String, String> aclOverrides;
+    private final CompiledPolicies endorsementPolicies;
 
     private ConfiguredChannelView(Builder b) {
         this.channelId = b.channelId;
@@ -35,6 +39,7 @@ public final class ConfiguredChannelView implements ChannelView {
         this.capabilities = b.capabilities;
         this.policies = Objects.requireNonNull(b.policies, "policies");
         this.aclOverrides = Map.copyOf(b.aclOverrides);
+        this.endorsementPolicies = new CompiledPolicies(deserializer);
     }
 
     /** A builder for the view of {@code channelId}. */
@@ -55,6 +60,12 @@ public final class ConfiguredChannelView implements ChannelView {
     @Override
     public IdentityDeserializer deserializer() {
         return deserializer;
+    }
+
+    /** Compiled once per policy bytes for this view (see {@link CompiledPolicies}). */
+    @Override
+    public CompiledSignaturePolicy endorsementPolicy(ByteString policyBytes) {
+        return endorsementPolicies.get(policyBytes);
     }
 
     @Override

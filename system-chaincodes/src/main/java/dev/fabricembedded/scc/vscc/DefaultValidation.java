@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * Fabric 1.4's built-in validation ({@code DefaultValidation}, registered as {@code vscc}) with the v1.2 rules
  * (§6.4 of the reference):
  * <ol>
- *   <li>the transaction must be an endorser transaction and the policy must compile against the channel's MSPs;</li>
+ *   <li>the transaction must be an endorser transaction (parsed here unless the request carries the caller's
+ *   parse) and the policy must compile against the channel's MSPs
+ *   ({@link dev.fabricembedded.scc.channel.ChannelView#endorsementPolicy}, which may hand out a policy compiled
+ *   before from the same bytes);</li>
  *   <li>each endorsement gives the signed data {@code {prp ‖ endorser, endorser, signature}}, {@code prp} exactly as
  *   it appears in the transaction; endorsements are de-duplicated by {@code mspid + id_bytes} of the endorser, so one
  *   identity endorsing twice counts once;</li>
@@ -53,13 +56,13 @@ public final class DefaultValidation implements ValidationPlugin {
     public TxValidationResult validate(ValidationRequest request) {
         EndorserTransaction tx;
         try {
-            tx = EndorserTransaction.parse(request.envelope());
+            tx = request.transaction();
         } catch (EndorserTransaction.InvalidTransactionException e) {
             return TxValidationResult.policyFailure(e.getMessage());
         }
         CompiledSignaturePolicy policy;
         try {
-            policy = CompiledSignaturePolicy.compile(request.policy(), request.channel().deserializer());
+            policy = request.channel().endorsementPolicy(request.policy());
         } catch (InvalidPolicyException e) {
             return TxValidationResult.policyFailure(e.getMessage());
         }

@@ -8,10 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.fabricembedded.msp.SigningIdentity;
 import dev.fabricembedded.msp.devca.NodeRole;
+import dev.fabricembedded.msp.policy.InvalidPolicyException;
 import dev.fabricembedded.msp.policy.PolicyDsl;
 import dev.fabricembedded.msp.policy.SignaturePolicies;
 import dev.fabricembedded.scc.ccprovider.ChaincodeData;
 import dev.fabricembedded.scc.channel.ChannelCapabilities;
+import dev.fabricembedded.scc.channel.ChannelView;
 import dev.fabricembedded.scc.fixtures.TestNetwork;
 import dev.fabricembedded.scc.fixtures.TestNetwork.Invocation;
 import dev.fabricembedded.scc.fixtures.TestNetwork.Orgs;
@@ -189,6 +191,50 @@ class DefaultValidationTest {
                 "mycc", ByteString.copyFromUtf8("not a policy"));
         assertThat(bad.code()).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
         assertThat(bad.message()).startsWith("Error unmarshaling to SignaturePolicy: ");
+    }
+
+    @Test
+    void aCallersParseOfTheEnvelopeGivesTheOutcomeOfThePluginsOwnParse() throws Exception {
+        Invocation inv = deploy("mycc", "1.0");
+        ByteString twoOfOrg1 = PolicyDsl.parse("OutOf(2, 'Org1MSP.member', 'Org1MSP.member')").toByteString();
+        SigningIdentity peer = TestNetwork.peer1();
+        Envelope honest = net.transaction(inv, "lscc", TestNetwork.admin1(), peer);
+        Envelope twice = net.transaction(inv, "lscc", TestNetwork.admin1(), peer, peer);
+        List<ValidationRequest> requests = List.of(
+                new ValidationRequest(honest, "lscc", LSCC_POLICY, net.view(), StateReader.of(net.ledger())),
+                new ValidationRequest(honest, "mycc", twoOfOrg1, net.view(), StateReader.of(net.ledger())),
+                new ValidationRequest(twice, "mycc", twoOfOrg1, net.view(), StateReader.of(net.ledger())));
+
+        for (ValidationRequest request : requests) {
+            ValidationRequest preParsed = new ValidationRequest(request.envelope(), request.namespace(),
+                    request.policy(), request.channel(), request.state(),
+                    EndorserTransaction.parse(request.envelope()));
+            assertThat(vscc.validate(preParsed)).isEqualTo(vscc.validate(request));
+        }
+        assertThat(vscc.validate(requests.get(0)).isValid()).isTrue();
+        assertPolicyFailure(vscc.validate(requests.get(2)), DefaultValidation.DUPLICATED_IDENTITY_ERROR);
+        assertThatThrownBy(() -> new ValidationRequest(honest, "mycc", LSCC_POLICY, net.view(),
+                StateReader.of(net.ledger()), EndorserTransaction.parse(twice)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the parsed transaction is not the envelope's");
+    }
+
+    @Test
+    void aViewCompilesEachPolicyOnceAndAConfigurationUpdateStartsAfresh() {
+        ByteString policy = PolicyDsl.parse("AND('Org1MSP.member','Org2MSP.member')").toByteString();
+        ChannelView before = net.view();
+
+        assertThat(before.endorsementPolicy(ByteString.copyFrom(policy.toByteArray())))
+                .isSameAs(before.endorsementPolicy(policy));
+        assertThat(before.endorsementPolicy(LSCC_POLICY)).isNotSameAs(before.endorsementPolicy(policy));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertThatThrownBy(() -> before.endorsementPolicy(ByteString.copyFromUtf8("not a policy")))
+                    .isInstanceOf(InvalidPolicyException.class)
+                    .hasMessageStartingWith("Error unmarshaling to SignaturePolicy: ");
+        }
+        net.capabilities(ChannelCapabilities.v1_3());
+        assertThat(net.view()).isNotSameAs(before);
+        assertThat(net.view().endorsementPolicy(policy)).isNotSameAs(before.endorsementPolicy(policy));
     }
 
     // ---- LSCC write-set rules ----
