@@ -5,6 +5,7 @@ import dev.fabricembedded.endorser.runtime.ChaincodeRuntime;
 import dev.fabricembedded.endorser.runtime.InProcessRuntime;
 import dev.fabricembedded.endorser.runtime.ProcessRuntime;
 import dev.fabricembedded.ipc.FrameHandler;
+import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.ledger.txmgr.QueryExecutor;
 import dev.fabricembedded.scc.ccprovider.ChaincodeData;
 import dev.fabricembedded.scc.ccprovider.ChaincodePackageStore;
@@ -89,6 +90,7 @@ public final class ChaincodeSupport implements AutoCloseable {
     private final Duration startupTimeout;
     private final Duration executeTimeout;
     private final Duration keepalive;
+    private final WaitStrategy executionWaitStrategy;
     private final ChaincodeMode mode;
     private final int totalQueryLimit;
     private final SystemChaincodes systemChaincodes;
@@ -110,6 +112,7 @@ public final class ChaincodeSupport implements AutoCloseable {
         this.startupTimeout = builder.startupTimeout;
         this.executeTimeout = builder.executeTimeout;
         this.keepalive = builder.keepalive;
+        this.executionWaitStrategy = builder.executionWaitStrategy;
         this.mode = builder.mode;
         this.totalQueryLimit = builder.totalQueryLimit;
         this.systemChaincodes = new SystemChaincodes(builder.systemChaincodeVersion, builder.systemChaincodes);
@@ -351,6 +354,11 @@ public final class ChaincodeSupport implements AutoCloseable {
         return executeTimeout;
     }
 
+    /** How an executing thread idles while it waits for the chaincode's answer (see the builder). */
+    public WaitStrategy executionWaitStrategy() {
+        return executionWaitStrategy;
+    }
+
     /** The interval of KEEPALIVE messages to chaincodes; zero when disabled. */
     public Duration keepalive() {
         return keepalive;
@@ -458,6 +466,7 @@ public final class ChaincodeSupport implements AutoCloseable {
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Duration executeTimeout = DEFAULT_EXECUTE_TIMEOUT;
         private Duration keepalive = Duration.ZERO;
+        private WaitStrategy executionWaitStrategy = WaitStrategy.spinYieldPark();
         private ChaincodeMode mode = ChaincodeMode.NET;
         private int totalQueryLimit = DEFAULT_TOTAL_QUERY_LIMIT;
         private String systemChaincodeVersion = DEFAULT_SYSTEM_CHAINCODE_VERSION;
@@ -510,6 +519,19 @@ public final class ChaincodeSupport implements AutoCloseable {
         public Builder keepalive(final Duration interval) {
             Objects.requireNonNull(interval, "interval");
             this.keepalive = interval.isNegative() ? Duration.ZERO : interval;
+            return this;
+        }
+
+        /**
+         * How a thread executing a chaincode idles while it waits for the answer (default
+         * {@link WaitStrategy#spinYieldPark()}). While the strategy spins or yields, the thread reads and serves its
+         * own transaction's requests from the chaincode's channel when the channel lends it its inbound lease; once the
+         * strategy would park, it gives reading back to the channel's event-loop thread and parks until the answer
+         * wakes it or the execute timeout passes (exactly). {@link WaitStrategy#yielding()} never parks: lowest
+         * latency, one yielding thread per execution in progress.
+         */
+        public Builder executionWaitStrategy(final WaitStrategy strategy) {
+            this.executionWaitStrategy = Objects.requireNonNull(strategy, "strategy");
             return this;
         }
 

@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.hyperledger.fabric.protos.peer.ChaincodeID;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.hyperledger.fabric.protos.peer.ChaincodeSpec;
@@ -53,11 +55,12 @@ import org.slf4j.LoggerFactory;
  * (established), READY (ready) and mark its launch ready; on refusal fail its launch, send nothing and end the
  * stream</td></tr>
  * <tr><td>created</td><td>anything else</td><td>end the stream</td></tr>
- * <tr><td>ready</td><td>COMPLETED, ERROR</td><td>deliver to the execution of (channel, txid); ignored if there is
- * none (e.g. it timed out)</td></tr>
+ * <tr><td>ready</td><td>COMPLETED, ERROR</td><td>deliver to the execution of (channel, txid) (read by the executing
+ * thread itself when it holds the inbound lease); ignored if there is none (e.g. it timed out)</td></tr>
  * <tr><td>ready</td><td>GET_STATE, PUT_STATE, DEL_STATE, GET_STATE_BY_RANGE, QUERY_STATE_NEXT, QUERY_STATE_CLOSE,
  * GET_HISTORY_FOR_KEY, GET_STATE_METADATA, PUT_STATE_METADATA, GET_QUERY_RESULT, GET_PRIVATE_DATA_HASH</td>
- * <td>served on this thread from the execution's simulator; answered with RESPONSE or ERROR</td></tr>
+ * <td>served from the execution's simulator, on this thread or on the executing thread when it holds the inbound
+ * lease; answered with RESPONSE or ERROR</td></tr>
  * <tr><td>ready</td><td>INVOKE_CHAINCODE</td><td>served on a worker thread (it waits for another chaincode); answered
  * from there</td></tr>
  * <tr><td>ready</td><td>anything else</td><td>end the stream</td></tr>
@@ -68,11 +71,27 @@ import org.slf4j.LoggerFactory;
  * handler is deregistered, every execution waiting on it fails with {@code chaincode stream terminated}, and the
  * chaincode it was launched for is stopped.
  *
- * <p>Threads: the state ({@link #state}, the chaincode id, the registration) is owned by the channel's event-loop
- * thread, which calls {@link #onFrame} and {@link #onClose}. {@link #execute} runs on the caller's thread: it sends
- * through the channel (thread-safe) and waits on the execution's context. Requests run on the event-loop thread, so a
- * slow ledger call delays only this chaincode; INVOKE_CHAINCODE runs on a support worker. The transaction contexts and
- * the set of active requests are concurrent; the simulator is used under its context's lock.
+ * <p>Threads, and who does what:
+ * <ul>
+ * <li>The channel's event-loop thread owns the state ({@link #state}, the registration, the keepalive task): it alone
+ * calls {@link #onFrame} and {@link #onClose}, handles REGISTER, and serves every frame nobody else claimed.</li>
+ * <li>An executing thread ({@link #execute}, the endorser's caller) sends INIT/TRANSACTION and waits for the answer.
+ * When the channel lends it its inbound lease (a Chronicle channel whose lease is free; in-JVM channels never do), it
+ * reads the inbound queue itself while it waits ({@link OwnFrameReader}) and serves the frames of its own (channel,
+ * txid) whose type is in {@link OwnFrameReader#CLAIMED} with the same code the event-loop thread runs; every other
+ * frame goes on to the event-loop thread in queue order. Once its wait strategy would park, it gives the lease back and
+ * parks until the answer (delivered by the event-loop thread) wakes it. Only one execution holds the lease at a time;
+ * the others wait the ordinary way.</li>
+ * <li>A support worker serves INVOKE_CHAINCODE (it waits for another chaincode), never claimed by an executing
+ * thread.</li>
+ * </ul>
+ * What request serving reads off the event-loop thread is safely published: the registered chaincode ({@code
+ * instance}) and the channel are volatile, {@code state} is not read at all (an execution only starts once the
+ * handler is in the registry as ready, and READY is final), the transaction contexts and the set of active requests
+ * are concurrent maps (the "one request at a time per txid" rule holds whichever thread serves), and the simulator and
+ * the iterators are used under their context's lock. A request served on an executing thread never closes the
+ * channel synchronously (a close waits for the lease the thread holds): a failed send hands the close to the
+ * event-loop thread.
  */
 final class Handler implements FrameHandler {
 
@@ -83,6 +102,10 @@ final class Handler implements FrameHandler {
     private final TransactionContexts contexts = new TransactionContexts();
     private final Set<String> activeRequests = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<CloseReason> streamDone = new CompletableFuture<>();
+    /** Executions whose thread reads its own frames now (holds the channel's inbound lease). */
+    private final AtomicInteger ownFrameReaders = new AtomicInteger();
+    /** Frames executing threads read and served themselves. */
+    private final LongAdder framesServedByExecutingThreads = new LongAdder();
     private volatile FrameChannel channel;
     /** Owned by the event-loop thread. */
     private HandlerState state = HandlerState.CREATED;
@@ -113,6 +136,16 @@ final class Handler implements FrameHandler {
         return contexts.size();
     }
 
+    /** How many executions in progress took the channel's inbound lease to read their own frames (for tests). */
+    int executionsReadingOwnFrames() {
+        return ownFrameReaders.get();
+    }
+
+    /** How many frames executing threads have read and served themselves, not the event-loop thread (for tests). */
+    long framesServedByExecutingThreads() {
+        return framesServedByExecutingThreads.sum();
+    }
+
     // ---- execute (caller's thread) ----
 
     /**
@@ -134,19 +167,53 @@ final class Handler implements FrameHandler {
             }
             final ChaincodeMessage toSend = context.proposal() != null
                     ? message.toBuilder().setProposal(context.signedProposal()).build() : message;
-            try {
-                out.send(toSend.toByteArray());
-            } catch (ChannelClosedException e) {
-                throw new ChaincodeException(ChaincodeSupport.STREAM_TERMINATED);
-            } catch (RuntimeException e) {
-                // Fabric delivers a failed send to the waiting execution as an ERROR
-                return error(message, "[" + shortTxId(message.getTxid()) + "] error sending " + message.getType() + ": "
-                        + e.getMessage());
+            // taken before sending, so that the chaincode's first request is read here
+            try (OwnFrameReader reader = OwnFrameReader.take(out, context.channelId(), context.txId(),
+                    this::serveOwn)) {
+                if (reader == null) {
+                    return sendAndAwait(out, toSend, message, transaction, timeout, null);
+                }
+                ownFrameReaders.incrementAndGet();
+                try {
+                    return sendAndAwait(out, toSend, message, transaction, timeout, reader);
+                } finally {
+                    ownFrameReaders.decrementAndGet();
+                }
             }
-            expectRequests(out);
-            return transaction.await(timeout);
         } finally {
             contexts.delete(transaction);
+        }
+    }
+
+    private ChaincodeMessage sendAndAwait(final FrameChannel out, final ChaincodeMessage toSend,
+            final ChaincodeMessage message, final TransactionContext transaction, final Duration timeout,
+            final OwnFrameReader reader) throws ChaincodeException {
+        try {
+            out.send(toSend.toByteArray());
+        } catch (ChannelClosedException e) {
+            throw new ChaincodeException(ChaincodeSupport.STREAM_TERMINATED);
+        } catch (RuntimeException e) {
+            // Fabric delivers a failed send to the waiting execution as an ERROR
+            return error(message, "[" + shortTxId(message.getTxid()) + "] error sending " + message.getType() + ": "
+                    + e.getMessage());
+        }
+        if (reader == null) {
+            expectRequests(out);
+        }
+        return transaction.await(timeout, support.executionWaitStrategy(), reader);
+    }
+
+    /**
+     * Serves a message of the caller's own transaction on the caller's thread ({@link OwnFrameReader}), with the code
+     * the event-loop thread would run for it in ready state; {@link OwnFrameReader#CLAIMED} are exactly the types
+     * handled here.
+     */
+    private void serveOwn(final ChaincodeMessage message) {
+        framesServedByExecutingThreads.increment();
+        if (message.getType() == ChaincodeMessage.Type.COMPLETED || message.getType() == ChaincodeMessage.Type.ERROR) {
+            notifyExecution(message);
+        } else {
+            handleTransaction(message);
         }
     }
 
@@ -154,7 +221,8 @@ final class Handler implements FrameHandler {
     private static final Runnable POLL_AGAIN = () -> { };
 
     /**
-     * Makes the event-loop thread poll at full speed again for the requests the chaincode is about to send. Since the
+     * Makes the event-loop thread poll at full speed again for the requests the chaincode is about to send (only when
+     * the executing thread does not read them itself). Since the
      * last execution it has idled with its wait strategy, down to parks of up to milliseconds that a frame written by
      * another process cannot cut short; a task from this process can: its publication unparks the thread, and a loop
      * that did work starts its idle sequence again (spin, then yield for ~200 µs) before it sleeps. Without this, the
@@ -619,6 +687,22 @@ final class Handler implements FrameHandler {
             if (transaction != null) {
                 transaction.notify(error(request, text));
             }
+            closeFromAnyThread(out);
+        }
+    }
+
+    /**
+     * Ends the stream without waiting for it: the caller may be an executing thread that holds the channel's inbound
+     * lease, and a channel's close waits for that lease to be returned; the event-loop thread closes it instead.
+     */
+    private static void closeFromAnyThread(final FrameChannel out) {
+        if (out instanceof HandlerExecutor loop && !loop.inHandlerThread()) {
+            try {
+                loop.execute(out::close);
+            } catch (RejectedExecutionException e) {
+                // closing already
+            }
+        } else {
             out.close();
         }
     }

@@ -1,17 +1,17 @@
 package dev.fabricembedded.endorser.chaincode;
 
 import com.google.protobuf.Message;
+import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.ledger.txmgr.ResultsIterator;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 
 /**
@@ -25,12 +25,34 @@ import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
  * contexts of a chaincode and of the chaincodes it calls on the same channel share one simulator, and the lock gives
  * their accesses, made on different threads one after the other, a happens-before order. After {@link #close()} the
  * context serves nothing more.
+ *
+ * <p>The answer is handed to the executing thread without a lock or a system call on the hot path: exactly one outcome
+ * (the chaincode's message or a failure) is accepted, by compare-and-set, and the waiter, which idles with the
+ * chaincode support's {@link WaitStrategy} between checks (spin, yield, then park until the deadline), is unparked
+ * only if it announced that it parks. A second outcome (an answer after a failure, or the other way round) is
+ * ignored. While it may not park yet, the waiter can do useful work between checks: read and serve its own frames
+ * ({@link OwnFrameReader}).
  */
 final class TransactionContext {
 
+    private static final VarHandle OUTCOME;
+    static {
+        try {
+            OUTCOME = MethodHandles.lookup().findVarHandle(TransactionContext.class, "outcome", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ChaincodeContext context;
     private final Object lock;
-    private final CompletableFuture<ChaincodeMessage> response = new CompletableFuture<>();
+    /** The executing thread (the context's creator), the one {@link #await} may park. */
+    private final Thread waiter = Thread.currentThread();
+    /** A {@link ChaincodeMessage} or a {@link Failure}; set once, by compare-and-set. */
+    @SuppressWarnings("unused")
+    private volatile Object outcome;
+    /** Set by the waiter before it parks, so that {@link #settle} knows to unpark it. */
+    private volatile boolean parked;
     /** Guarded by {@link #lock}. */
     private final Map<String, PendingQuery> queries = new HashMap<>();
     /** Guarded by {@link #lock}. */
@@ -95,7 +117,7 @@ final class TransactionContext {
     void notify(final ChaincodeMessage message) {
         synchronized (lock) {
             closeQueries();
-            response.complete(message);
+            settle(message);
         }
     }
 
@@ -103,26 +125,71 @@ final class TransactionContext {
     void terminate(final String reason) {
         synchronized (lock) {
             closeQueries();
-            response.completeExceptionally(new ChaincodeException(reason));
+            settle(new Failure(reason));
+        }
+    }
+
+    /** Why an execution ended without an answer. */
+    private record Failure(String reason) {
+    }
+
+    private void settle(final Object value) {
+        if (OUTCOME.compareAndSet(this, null, value) && parked) {
+            LockSupport.unpark(waiter);
         }
     }
 
     /**
-     * Waits for the chaincode's answer.
+     * Waits for the chaincode's answer, at most {@code timeout}. Between checks the waiter idles with
+     * {@code strategy}; while the strategy would still spin or yield, it first lets {@code reader} (if any) read and
+     * serve this execution's own frames; once the strategy would park, it closes the reader (the event-loop thread
+     * reads from then on, the chaincode is busy for a while) and parks until the answer unparks it or the deadline
+     * passes, so the timeout is exact whatever the strategy. Must be called by the thread that created the context.
      *
-     * @throws ChaincodeException {@code timeout expired while executing transaction}, or why the stream ended
+     * @param reader this execution's reader of its own frames, or null to wait for the event-loop thread only
+     * @throws ChaincodeException {@code timeout expired while executing transaction}, {@code interrupted while
+     *                            executing transaction}, or why the stream ended
      */
-    ChaincodeMessage await(final Duration timeout) throws ChaincodeException {
-        try {
-            return response.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new ChaincodeException("timeout expired while executing transaction");
-        } catch (ExecutionException e) {
-            throw new ChaincodeException(e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChaincodeException("interrupted while executing transaction");
+    ChaincodeMessage await(final Duration timeout, final WaitStrategy strategy, final OwnFrameReader reader)
+            throws ChaincodeException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        int idle = 0;
+        Object value;
+        while ((value = outcome) == null) {
+            if (reader != null && reader.isOpen() && reader.serveNext()) {
+                idle = 0;
+                continue;
+            }
+            final long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                if ((value = outcome) != null) {
+                    break;
+                }
+                throw new ChaincodeException("timeout expired while executing transaction");
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ChaincodeException("interrupted while executing transaction");
+            }
+            if (!strategy.mayPark(idle)) {
+                strategy.idle(idle);
+            } else {
+                if (reader != null) {
+                    reader.close();
+                }
+                parked = true;
+                if (outcome == null) {
+                    LockSupport.parkNanos(this, remaining);
+                }
+                parked = false;
+            }
+            if (idle < Integer.MAX_VALUE) {
+                idle++;
+            }
         }
+        if (value instanceof Failure failure) {
+            throw new ChaincodeException(failure.reason());
+        }
+        return (ChaincodeMessage) value;
     }
 
     /** Ends the context: requests that still arrive find no ledger context. */

@@ -10,7 +10,8 @@
  *
  * <p>Thread ownership: a handler's state belongs to its connection's event-loop thread (the ipc channel's), which also
  * serves the chaincode's ledger requests, so one chaincode's requests never wait for another's. An execution's caller
- * thread creates and deletes its transaction context and waits on it; chaincode-to-chaincode calls run on the
+ * thread creates and deletes its transaction context and waits on it; while it waits it may hold the channel's inbound
+ * lease and serve its own transaction's requests and answer itself ({@code OwnFrameReader}, see {@code Handler}); chaincode-to-chaincode calls run on the
  * support's {@code chaincode-invoke-<n>} workers, runtime starts and stops on {@code chaincode-launch-<n>}. The
  * registry is synchronized; transaction contexts and active requests are concurrent maps; a simulator is only used
  * under its own monitor, which orders the accesses of a chaincode and of the chaincodes it calls.

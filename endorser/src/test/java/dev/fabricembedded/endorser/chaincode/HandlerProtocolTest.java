@@ -56,18 +56,20 @@ import org.junit.jupiter.api.io.TempDir;
  * The peer-side handler's protocol, message by message, against chaincodes the test scripts over in-JVM channels
  * ({@link ScriptedRuntime}), with a real ledger behind the simulators: the handshake, every request type and its
  * Fabric texts, one request per txid, late answers, registration rules, stream ends, launch failures and dev mode.
+ * In-JVM channels lend no inbound lease, so here every frame is served by the event-loop thread;
+ * {@link HandlerProtocolOverLeaseTest} runs the same cases where the executing thread serves its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HandlerProtocolTest {
 
-    private static final String CH = "ch";
+    static final String CH = "ch";
 
     @TempDir
     static Path dir;
 
-    private ChannelLedger ledger;
-    private ScriptedRuntime runtime;
-    private ChaincodeSupport support;
+    ChannelLedger ledger;
+    ScriptedRuntime runtime;
+    ChaincodeSupport support;
     private Installed installed;
 
     @BeforeAll
@@ -76,20 +78,22 @@ class HandlerProtocolTest {
         final TxReadWriteSet setup;
         try (TxSimulator simulator = ledger.newTxSimulator("setup")) {
             simulator.setState("query", "k0", bytes("committed"));
+            simulator.setState("leased", "k0", bytes("committed"));
+            simulator.setState("twin", "k0", bytes("committed"));
             for (int i = 0; i < 250; i++) {
                 simulator.setState("query", String.format("r%03d", i), bytes("v" + i));
             }
             setup = simulator.getTxSimulationResults();
         }
         TestLedgers.commit(ledger, "setup", setup);
-        runtime = new ScriptedRuntime()
+        runtime = newRuntime()
                 .onStart("garbled", cc -> cc.send(ChaincodeMessage.newBuilder().setType(Type.GET_STATE)
                         .setTxid("t").setChannelId(CH).build()))
                 .failStart("broken", "no docker daemon");
         installed = new Installed(dir.resolve("chaincodes"));
         final List<ChaincodeData> definitions = new ArrayList<>();
         for (final String name : new String[] {"init", "query", "pending", "callee", "late", "dup", "meta", "private",
-                "registered", "again", "garbled", "broken", "fresh", "alive"}) {
+                "registered", "again", "garbled", "broken", "fresh", "alive", "leased", "twin"}) {
             definitions.add(Installed.definition(installed.install(name, "1.0", ExampleJars.bytes("kv"))));
         }
         // defined on the channel, not installed here
@@ -100,7 +104,7 @@ class HandlerProtocolTest {
         definitions.add(Installed.definition(ChaincodePackage.parse(
                 Installed.cds("tampered", "1.0", ExampleJars.bytes("misbehaving")).toByteString())));
         Installed.instantiate(ledger, definitions.toArray(ChaincodeData[]::new));
-        support = ChaincodeSupport.builder()
+        support = configure(ChaincodeSupport.builder())
                 .runtime(runtime)
                 .packages(installed.store())
                 .executeTimeout(Duration.ofSeconds(2))
@@ -111,6 +115,16 @@ class HandlerProtocolTest {
                     default -> java.util.Optional.empty();
                 })
                 .build();
+    }
+
+    /** The runtime the scripted chaincodes run on. */
+    ScriptedRuntime newRuntime() {
+        return new ScriptedRuntime();
+    }
+
+    /** Settings of the chaincode support under test beyond the common ones. */
+    ChaincodeSupport.Builder configure(final ChaincodeSupport.Builder builder) {
+        return builder;
     }
 
     @AfterAll
@@ -554,7 +568,7 @@ class HandlerProtocolTest {
     // ---- helpers ----
 
     /** A TRANSACTION in progress on a scripted chaincode (launched if needed), waiting for the test's answer. */
-    private final class Execution {
+    final class Execution {
         final String txId = txId();
         final TxSimulator simulator;
         final CompletableFuture<ChaincodeResult> result;
@@ -597,7 +611,7 @@ class HandlerProtocolTest {
         return chaincodes.get(name);
     }
 
-    private Execution transaction(final String name) throws InterruptedException {
+    Execution transaction(final String name) throws InterruptedException {
         return new Execution(name, CH);
     }
 
@@ -605,7 +619,7 @@ class HandlerProtocolTest {
         return new Execution(name, channel);
     }
 
-    private CompletableFuture<ChaincodeResult> async(final ChaincodeContext context, final ChaincodeInput input) {
+    CompletableFuture<ChaincodeResult> async(final ChaincodeContext context, final ChaincodeInput input) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return support.execute(context, input);

@@ -8,8 +8,10 @@ import dev.fabricembedded.endorser.runtime.RunningChaincode;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.FrameHandler;
+import dev.fabricembedded.ipc.chronicle.ChronicleChannel;
 import dev.fabricembedded.ipc.injvm.ChannelPair;
 import dev.fabricembedded.ipc.injvm.InJvmChannels;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A chaincode runtime whose chaincodes are {@link ScriptedChaincode}s on in-JVM channels: the test plays the
+ * A chaincode runtime whose chaincodes are {@link ScriptedChaincode}s on in-JVM channels, or on Chronicle channels
+ * whose both ends live in this JVM ({@link #overChronicle}, so that executions can lease the peer end's inbound
+ * queue as with a chaincode process): the test plays the
  * chaincode's side of the protocol. By default a started chaincode sends REGISTER with its id; {@link #onStart}
  * replaces that for a chaincode name, {@link #failStart} makes the start itself fail. A started chaincode ends when
  * its channel closes (exit code 1, as a process that lost its peer).
@@ -34,6 +38,22 @@ final class ScriptedRuntime implements ChaincodeRuntime {
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final Set<Running> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger starts = new AtomicInteger();
+    /** Where Chronicle channels are created, or null for in-JVM pairs. */
+    private final Path chronicleDir;
+
+    /** Chaincodes on in-JVM channel pairs. */
+    ScriptedRuntime() {
+        this(null);
+    }
+
+    private ScriptedRuntime(final Path chronicleDir) {
+        this.chronicleDir = chronicleDir;
+    }
+
+    /** Chaincodes on Chronicle channels created under {@code dir}, both ends in this JVM. */
+    static ScriptedRuntime overChronicle(final Path dir) {
+        return new ScriptedRuntime(dir);
+    }
 
     /** What a chaincode of this name does when started, instead of sending REGISTER. */
     ScriptedRuntime onStart(final String name, final Consumer<ScriptedChaincode> behaviour) {
@@ -70,9 +90,17 @@ final class ScriptedRuntime implements ChaincodeRuntime {
         }
         final ScriptedChaincode chaincode = new ScriptedChaincode(spec.chaincodeId());
         final Running run = new Running(spec, chaincode);
-        final ChannelPair pair = InJvmChannels.pair(spec.chaincodeId(), peerSideHandler, new FramesTo(chaincode, run));
-        chaincode.bind(pair.second());
-        run.pair = pair;
+        final FramesTo framesTo = new FramesTo(chaincode, run);
+        if (chronicleDir == null) {
+            final ChannelPair pair = InJvmChannels.pair(spec.chaincodeId(), peerSideHandler, framesTo);
+            run.peerEnd = pair.first();
+            run.chaincodeEnd = pair.second();
+        } else {
+            final Path dir = chronicleDir.resolve(spec.name() + "-" + starts.get());
+            run.peerEnd = ChronicleChannel.builder(dir).name(spec.chaincodeId()).create(peerSideHandler);
+            run.chaincodeEnd = ChronicleChannel.builder(dir).name(spec.chaincodeId() + "-cc").attach(framesTo);
+        }
+        chaincode.bind(run.chaincodeEnd);
         running.add(run);
         started.add(chaincode);
         onStart.getOrDefault(spec.name(), ScriptedChaincode::register).accept(chaincode);
@@ -104,7 +132,8 @@ final class ScriptedRuntime implements ChaincodeRuntime {
         private final LaunchSpec spec;
         private final ScriptedChaincode chaincode;
         private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
-        private volatile ChannelPair pair;
+        private volatile FrameChannel peerEnd;
+        private volatile FrameChannel chaincodeEnd;
 
         Running(final LaunchSpec spec, final ScriptedChaincode chaincode) {
             this.spec = spec;
@@ -114,7 +143,7 @@ final class ScriptedRuntime implements ChaincodeRuntime {
         void ended(final CloseReason reason) {
             // released off the event-loop thread, as a runtime does
             CompletableFuture.runAsync(() -> {
-                pair.close();
+                closeBoth();
                 running.remove(this);
                 exit.complete(new ExitStatus(1, "scripted chaincode " + chaincode.chaincodeId() + " ended: " + reason,
                         List.of()));
@@ -126,9 +155,14 @@ final class ScriptedRuntime implements ChaincodeRuntime {
             return spec;
         }
 
+        private void closeBoth() {
+            peerEnd.close();
+            chaincodeEnd.close();
+        }
+
         @Override
         public FrameChannel channel() {
-            return pair.first();
+            return peerEnd;
         }
 
         @Override
@@ -138,7 +172,7 @@ final class ScriptedRuntime implements ChaincodeRuntime {
 
         @Override
         public void stop() {
-            pair.close();
+            closeBoth();
             exit.join();
         }
     }
