@@ -9,6 +9,7 @@ import dev.fabricembedded.endorser.runtime.ProcessRuntime;
 import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.txmgr.TxSimulator;
+import dev.fabricembedded.shim.testing.LeakCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ class LeasedExecutionProcessTest {
     void stop() throws IOException {
         support.close();
         ledger.close();
-        NothingLeft.assertNothingLeft(channels, packages);
+        LeakCheck.threadsNamed("chaincode-", "ipc-").assertNothingLeft(channels, packages);
     }
 
     @Test
@@ -90,7 +91,7 @@ class LeasedExecutionProcessTest {
     @Test
     void aChaincodeKilledWhileTheExecutingThreadHoldsTheLeaseFailsWithStreamTerminated() throws Exception {
         assertThat(execute("bad", "ok")).isEqualTo("fine");
-        final List<ProcessHandle> before = NothingLeft.chaincodeProcesses("bad:1.0");
+        final List<ProcessHandle> before = LeakCheck.chaincodeProcesses("bad:1.0");
         assertThat(before).hasSize(1);
         final Handler handler = support.registry().handler("bad:1.0");
         final String txId = txId();
@@ -103,14 +104,14 @@ class LeasedExecutionProcessTest {
                     return e;
                 }
             });
-            NothingLeft.await(() -> handler.executionsReadingOwnFrames() == 1, "the hang holds the lease");
+            LeakCheck.await(() -> handler.executionsReadingOwnFrames() == 1, "the hang holds the lease");
             before.get(0).destroyForcibly();
             assertThat(failure.get(20, TimeUnit.SECONDS)).hasMessage("failed to execute transaction " + txId
                     + ": error sending: chaincode stream terminated");
         }
         assertThat(handler.executionsReadingOwnFrames()).isZero();
         assertThat(handler.executionsInProgress()).isZero();
-        NothingLeft.await(() -> !support.isRunning("bad", "1.0"), "the killed chaincode is deregistered");
+        LeakCheck.await(() -> !support.isRunning("bad", "1.0"), "the killed chaincode is deregistered");
         assertThat(execute("bad", "ok")).as("relaunched").isEqualTo("fine");
     }
 
