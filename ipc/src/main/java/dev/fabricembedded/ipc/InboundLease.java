@@ -13,7 +13,7 @@ package dev.fabricembedded.ipc;
  * <ul>
  *   <li>Exactly one thread reads the inbound queue: the holder, in {@link #poll}. The event-loop thread does not
  *       read it; it keeps running tasks and delivering the frames the holder forwards, and otherwise parks until a
- *       forwarded frame, a task, a close or the lease's return wakes it (or a bounded pause ends).</li>
+ *       forwarded frame, a task or a close wakes it, or a pause of at most about a millisecond ends.</li>
  *   <li>Frames the holder does not claim reach the handler on the event-loop thread, in queue order, after every
  *       frame the event-loop thread read before the lease was taken and before every frame it reads after the
  *       lease is returned. Tasks keep the ordering {@link HandlerExecutor} promises.</li>
@@ -25,6 +25,17 @@ package dev.fabricembedded.ipc;
  *       {@link ChannelClosedException}, and the holder then closes the lease. {@link FrameHandler#onClose} still
  *       runs exactly once, on the event-loop thread.</li>
  * </ul>
+ *
+ * <p>Returning the lease is quiet: {@link #close()} does not wake the event-loop thread. That thread notices the
+ * return when its current pause ends (at most about a millisecond later) and then resumes reading in the park phase
+ * of the channel's {@link WaitStrategy} (with {@link WaitStrategy#spinYieldPark()}: one look at the queue per park,
+ * 50 µs doubling to 2 ms; a strategy that never parks resumes as it always runs). So a frame that nobody leases for
+ * may wait up to a millisecond plus the strategy's longest park after a return before it is read. Why: a lease is
+ * typically taken for every request, and a woken loop would spin and yield for a few hundred microseconds each time,
+ * a third polling thread competing on a small machine with the two that carry the conversation. A thread that needs
+ * the loop promptly after the return (it expects a frame nobody will lease for) hurries it with a task:
+ * {@link HandlerExecutor#execute} (even an empty one) unparks the loop, which then polls at full speed again, as it
+ * does after any work. Frames the holder forwarded are published into the loop's ring, which wakes it as well.
  *
  * <p>The holder's duties: poll continually while it holds the lease (the liveness check counts a held lease as
  * "waiting for input", so a holder that stops polling makes the other side look silent), idle between polls only
@@ -45,7 +56,11 @@ public interface InboundLease extends AutoCloseable {
      */
     byte[] poll(FrameClaim claim);
 
-    /** Gives reading back to the event-loop thread and wakes it at once. Idempotent. */
+    /**
+     * Gives reading back to the event-loop thread, without waking it (see the class comment: it takes reading up
+     * within about a millisecond, lazily; {@link HandlerExecutor#execute} hurries it). A closing channel is woken, so
+     * that it releases the queue at once. Idempotent.
+     */
     @Override
     void close();
 }

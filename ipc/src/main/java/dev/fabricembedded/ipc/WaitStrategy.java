@@ -30,7 +30,8 @@ public interface WaitStrategy {
     /**
      * Whether {@link #idle(int)} may park the thread for this count. A producer in the same process uses it
      * to decide whether a waiting consumer must be woken up ({@link java.util.concurrent.locks.LockSupport#unpark}),
-     * which a spinning consumer never needs.
+     * which a spinning consumer never needs. Once {@code true} for a count it is {@code true} for every higher count
+     * (an idle sequence only slows down); an event loop relies on it to find where the park phase starts.
      */
     boolean mayPark(int idleCount);
 

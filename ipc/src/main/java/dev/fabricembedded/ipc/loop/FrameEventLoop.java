@@ -50,8 +50,12 @@ import org.slf4j.LoggerFactory;
  * The event-loop thread takes the word for each single read and gives it back before delivering the frame, so a
  * slow handler never keeps a lease from being taken. While a lease is held the event-loop thread does not read the
  * source: it handles its ring (tasks, and the frames the holder forwards because it did not claim them, in the
- * order it read them) and otherwise parks, at most {@value #RING_ONLY_PARK_MILLIS} ms at a time, until a
- * publication or the lease's return wakes it; then it restarts its idle sequence at full speed. Frames forwarded by
+ * order it read them) and otherwise parks, at most {@value #LEASED_PARK_MILLIS} ms at a time. The lease's return
+ * does not wake it: the thread notices it at the end of its current park and resumes reading <em>in the park phase
+ * of its idle sequence</em> (with {@link WaitStrategy#spinYieldPark()}: one poll per park, 50 µs doubling to 2 ms),
+ * so a lease taken and returned for every request does not add a spinning or yielding thread to the two that carry
+ * the conversation. Whoever needs the loop promptly publishes into its ring (a task, a forwarded frame, a close): a
+ * publication unparks it and a loop that did work restarts its idle sequence at full speed. Frames forwarded by
  * the holder are published before the lease is returned, and the event-loop thread drains the ring before
  * delivering a frame it reads itself, so the handler sees frames in queue order. At close the loop retires the
  * source after {@code onClose} and before releasing the transport: it waits for a held lease to be returned (the
@@ -81,6 +85,12 @@ public final class FrameEventLoop {
     static final int SOURCE_BATCH = 64;
     static final long RING_ONLY_PARK_MILLIS = 50;
     private static final long RING_ONLY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(RING_ONLY_PARK_MILLIS);
+    /**
+     * The longest park while a lease is held: the lease's return does not unpark the thread, so this bounds how late
+     * it notices the return (plus Linux timer slack, ~50 µs), at the cost of ~1000 short wake-ups per second of lease.
+     */
+    static final long LEASED_PARK_MILLIS = 1;
+    private static final long LEASED_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(LEASED_PARK_MILLIS);
     /**
      * How long a closing loop waits for a held lease to be returned before it releases the source anyway. A holder
      * polls continually (its next poll after the close throws), so this is only reached by a holder that broke its
@@ -116,6 +126,11 @@ public final class FrameEventLoop {
     private final FrameSource source;
     private final Runnable afterClose;
     private final RingWakeup wakeup = new RingWakeup();
+    /**
+     * The idle count from which {@link #waitStrategy} parks, where the thread resumes after a returned lease, or
+     * {@code 0} for a strategy that never parks (it then resumes at full speed, as that strategy always runs).
+     */
+    private final int parkPhase;
     private final RingBuffer<FrameEvent> ring;
     private final EventPoller<FrameEvent> poller;
     private final Sequence consumed;
@@ -172,6 +187,7 @@ public final class FrameEventLoop {
         this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
         this.source = source;
         this.afterClose = Objects.requireNonNull(afterClose, "afterClose");
+        this.parkPhase = firstParkingCount(waitStrategy);
         if (ringSize <= 0 || Integer.bitCount(ringSize) != 1) {
             throw new IllegalArgumentException("ring size must be a positive power of two, got " + ringSize);
         }
@@ -181,6 +197,27 @@ public final class FrameEventLoop {
         this.ring.addGatingSequences(consumed);
         this.thread = new Thread(this::run, "ipc-" + name + "-events");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * The first idle count at which {@code strategy} may park, or {@code 0} if it never parks (busy spin, yield): a
+     * binary search, since {@link WaitStrategy#mayPark} stays {@code true} once it is (the idle sequence only slows).
+     */
+    private static int firstParkingCount(WaitStrategy strategy) {
+        if (!strategy.mayPark(Integer.MAX_VALUE) || strategy.mayPark(0)) {
+            return 0;
+        }
+        int notParking = 0;
+        int parking = Integer.MAX_VALUE;
+        while (parking - notParking > 1) {
+            int middle = notParking + (parking - notParking) / 2;
+            if (strategy.mayPark(middle)) {
+                parking = middle;
+            } else {
+                notParking = middle;
+            }
+        }
+        return parking;
     }
 
     /** Starts the event-loop thread. */
@@ -401,7 +438,8 @@ public final class FrameEventLoop {
                 setAwaitingInput(true);
                 if (sourceOwner instanceof Lease) {
                     idleLeased();
-                    idleCount = 0; // full speed again as soon as the lease is returned
+                    // a returned lease is taken up lazily: poll once per park until something happens
+                    idleCount = Math.max(idleCount, parkPhase);
                     continue;
                 }
                 idle(idleCount);
@@ -554,7 +592,8 @@ public final class FrameEventLoop {
 
     /**
      * While a lease is held there is nothing to poll but the ring: park until a publication (a forwarded frame, a
-     * task, a close), the lease's return or a close request unparks the thread, bounded so that nothing is missed.
+     * task, a close) or a close request unparks the thread, at most {@value #LEASED_PARK_MILLIS} ms, after which it
+     * looks again whether the lease was returned (a returned lease does not unpark it).
      */
     private void idleLeased() {
         wakeup.register(thread);
@@ -562,7 +601,7 @@ public final class FrameEventLoop {
             if (ring.getCursor() > consumed.get() || discardPending || !(sourceOwner instanceof Lease)) {
                 return;
             }
-            LockSupport.parkNanos(this, RING_ONLY_PARK_NANOS);
+            LockSupport.parkNanos(this, LEASED_PARK_NANOS);
         } finally {
             wakeup.unregister();
         }
@@ -689,14 +728,17 @@ public final class FrameEventLoop {
                     : new CloseReason(CloseReason.Kind.LOCAL_CLOSE, "closing"));
         }
 
+        /**
+         * Returns the word quietly: a running loop is not woken (see the class comment). A closing loop waits for the
+         * return to release the source, so it is woken then (its registration precedes its last look at the word).
+         */
         @Override
         public void close() {
             if (returned) {
                 return;
             }
             returned = true;
-            // a full fence, then a look for a parked event-loop thread: it registers before its last look at the word
-            if (SOURCE_OWNER.compareAndSet(FrameEventLoop.this, this, null)) {
+            if (SOURCE_OWNER.compareAndSet(FrameEventLoop.this, this, null) && reason.get() != null) {
                 wakeup.signalAllWhenBlocking();
             }
         }

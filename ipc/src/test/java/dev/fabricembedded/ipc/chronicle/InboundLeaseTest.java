@@ -10,6 +10,7 @@ import dev.fabricembedded.ipc.HandlerExecutor;
 import dev.fabricembedded.ipc.InboundLease;
 import dev.fabricembedded.ipc.IpcThreads;
 import dev.fabricembedded.ipc.RecordingHandler;
+import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.ipc.injvm.ChannelPair;
 import dev.fabricembedded.ipc.injvm.InJvmChannels;
 import java.nio.ByteBuffer;
@@ -215,6 +216,67 @@ class InboundLeaseTest {
         thread.start();
         thread.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
         return result.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aQuietlyReturnedLeaseIsTakenUpByTheEventLoopWithoutAnyHurry() throws Exception {
+        Path dir = base.resolve("quiet");
+        RecordingHandler chaincode = new RecordingHandler();
+        try (ChronicleChannel created = ChronicleChannel.builder(dir).name("lease-quiet").create(new RecordingHandler());
+             ChronicleChannel attached = ChronicleChannel.builder(dir).name("lease-quiet-c").attach(chaincode)) {
+            // as a chaincode thread does per request: take the lease, read, return it; the loop is never woken for it
+            for (int i = 0; i < 50; i++) {
+                try (InboundLease lease = attached.tryLeaseInbound()) {
+                    assertThat(lease).as("lease %d", i).isNotNull();
+                    assertThat(lease.poll(frame -> true)).isNull();
+                }
+                created.send(numbered(i));
+                chaincode.awaitFrames(i + 1);
+            }
+            assertThat(numbers(chaincode.frames)).isEqualTo(IntStream.range(0, 50).boxed().collect(Collectors.toList()));
+            assertThat(chaincode.frameThreads).containsOnly("ipc-lease-quiet-c-events");
+        }
+        IpcThreads.assertNoneLeft("lease-quiet-c");
+    }
+
+    /**
+     * The chaincode end parks for two minutes at a time once idle, so a frame that nobody leases for, sent after a
+     * quiet return, would wait that long; a task hurries the loop, which then reads at full speed (here it yields for
+     * a long while) and delivers a frame sent after the task ran well within the bounded wait.
+     */
+    @Test
+    void aTaskAfterTheReturnGetsTheEventLoopReadingAgainAtOnce() throws Exception {
+        Path dir = base.resolve("hurry");
+        RecordingHandler chaincode = new RecordingHandler();
+        WaitStrategy slowToNotice = WaitStrategy.spinYieldPark(100, 1_000_000, Duration.ofMinutes(2),
+                Duration.ofMinutes(2));
+        try (ChronicleChannel created = ChronicleChannel.builder(dir).name("lease-hurry").create(new RecordingHandler());
+             ChronicleChannel attached = ChronicleChannel.builder(dir).name("lease-hurry-c").waitStrategy(slowToNotice)
+                     .livenessTimeout(Duration.ofMinutes(10)).attach(chaincode)) {
+            for (int round = 0; round < 3; round++) {
+                int forwarded = 2 * round;
+                try (InboundLease lease = attached.tryLeaseInbound()) {
+                    assertThat(lease).isNotNull();
+                    created.send(numbered(forwarded));
+                    // the holder forwards it; the loop delivers it and goes back to waiting for the lease's return
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+                    while (chaincode.frames.size() <= forwarded && System.nanoTime() - deadline < 0) {
+                        assertThat(lease.poll(frame -> false)).isNull();
+                        Thread.sleep(1);
+                    }
+                    chaincode.awaitFrames(forwarded + 1);
+                    Thread.sleep(50); // the loop is parked on the lease; it resumes in its park phase after the return
+                }
+                CompletableFuture<String> hurried = new CompletableFuture<>();
+                attached.execute(() -> hurried.complete(Thread.currentThread().getName()));
+                assertThat(hurried.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("ipc-lease-hurry-c-events");
+                created.send(numbered(forwarded + 1));
+                chaincode.awaitFrames(forwarded + 2);
+            }
+            assertThat(numbers(chaincode.frames)).containsExactly(0, 1, 2, 3, 4, 5);
+            assertThat(attached.isOpen()).isTrue();
+        }
+        IpcThreads.assertNoneLeft("lease-hurry-c");
     }
 
     @Test

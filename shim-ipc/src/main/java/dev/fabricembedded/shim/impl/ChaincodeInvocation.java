@@ -72,6 +72,7 @@ final class ChaincodeInvocation implements Runnable {
         }
         context.finish();
         send(tx, result);
+        context.resultSent();
         if (fatal instanceof Error error) {
             throw error;
         }

@@ -94,7 +94,7 @@ final class TransactionContext {
                 lease.close();
                 lease = null;
             } else {
-                expectAnswer();
+                hurryEventLoop();
             }
             answer = slot.await(waitStrategy);
         } catch (PendingResponse.RequestFailedException e) {
@@ -155,18 +155,21 @@ final class TransactionContext {
         }
     }
 
-    /** An empty task: running it is what counts (see {@link #expectAnswer}). */
+    /** An empty task: running it is what counts (see {@link #hurryEventLoop}). */
     private static final Runnable POLL_AGAIN = () -> { };
 
     /**
-     * Makes the event-loop thread, which will deliver the answer, poll at full speed again. While the chaincode
-     * worked (or its worker thread waited to be scheduled) the loop idled with its wait strategy, possibly down to a
-     * park that the peer's answer, written by another process, cannot cut short; a task from this process can: its
-     * publication unparks the loop, and a loop that did work starts its idle sequence again (spin, then yield for
-     * ~200 µs). Costs one ring publication per request, and a system call only when the loop was parked. Not needed
-     * when this thread reads the answer itself through the inbound lease.
+     * Makes the event-loop thread poll at full speed again, because the peer's next message is for it to read: the
+     * answer to a request when this thread could not take the inbound lease, or, once the invocation has sent its
+     * result, the peer's next INIT or TRANSACTION. While the chaincode worked (or its worker thread waited to be
+     * scheduled, or held the lease, whose return does not wake the loop) the loop idled with its wait strategy,
+     * possibly down to a park that a frame written by another process cannot cut short; a task from this process
+     * can: its publication unparks the loop, and a loop that did work starts its idle sequence again (spin, then yield
+     * for ~200 µs). Costs one ring publication, and a system call only when the loop was parked. Not needed while
+     * this thread reads the answer itself through the inbound lease: between the requests of one invocation the loop
+     * may stay parked.
      */
-    private void expectAnswer() {
+    private void hurryEventLoop() {
         if (channel instanceof HandlerExecutor loop) {
             try {
                 loop.execute(POLL_AGAIN);
@@ -198,5 +201,15 @@ final class TransactionContext {
     void finish() {
         finished = true;
         finishedQueue.offer(this);
+    }
+
+    /**
+     * Chaincode thread, once, right after the result was sent (or failed to be): the peer's next INIT or TRANSACTION
+     * is read by the event loop, so hurry it (see {@link #hurryEventLoop}); the peer needs a while to process the
+     * result and send the next one, during which the loop wakes up. After the send, so that the result does not wait
+     * for the wake-up's system call.
+     */
+    void resultSent() {
+        hurryEventLoop();
     }
 }

@@ -10,6 +10,8 @@
  * transactions. A worker waiting for a request's answer reads the channel's inbound queue itself while it holds the
  * channel's inbound lease ({@link dev.fabricembedded.ipc.InboundLease}, one worker at a time): it keeps its own answer
  * and forwards every other frame to the event loop, in order; without the lease the event loop hands the answer
- * over as before.
+ * over as before. Returning the lease does not wake the event loop, so between the requests of one invocation it
+ * stays parked; a worker hurries it (an empty task) only when the loop must read the peer's next message: after the
+ * invocation's result is sent (the next INIT or TRANSACTION), or when it waits for an answer without the lease.
  */
 package dev.fabricembedded.shim.impl;

@@ -3,6 +3,7 @@ package dev.fabricembedded.shim.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fabricembedded.ipc.CloseReason;
+import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.ipc.chronicle.ChronicleChannel;
 import dev.fabricembedded.shim.Chaincode;
 import dev.fabricembedded.shim.PeerRequestException;
@@ -11,6 +12,7 @@ import dev.fabricembedded.shim.scripted.InJvmChaincode;
 import dev.fabricembedded.shim.scripted.ScriptedPeer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -39,12 +41,18 @@ class LeasedAnswerTest {
     private ChaincodeConnection connection;
 
     private void connect(final Chaincode chaincode) throws Exception {
+        connect(chaincode, WaitStrategy.spinYieldPark());
+    }
+
+    /** @param shimStrategy how the shim end's event loop idles */
+    private void connect(final Chaincode chaincode, final WaitStrategy shimStrategy) throws Exception {
         final Path dir = base.resolve("channel");
         peer = ScriptedPeer.standard();
         peerEnd = ChronicleChannel.builder(dir).name("lease-peer").create(peer);
         peer.bind(peerEnd);
         connection = ChaincodeConnection.builder(chaincode, InJvmChaincode.CHAINCODE_ID).open(handler -> {
-            shimEnd = ChronicleChannel.builder(dir).name("lease-cc").attach(handler);
+            shimEnd = ChronicleChannel.builder(dir).name("lease-cc").waitStrategy(shimStrategy)
+                    .livenessTimeout(Duration.ofMinutes(10)).attach(handler);
             return shimEnd;
         });
         peer.registered().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -142,6 +150,25 @@ class LeasedAnswerTest {
         assertThat(payloadOf(sameTxId)).isEqualTo("2");
         peer.releaseHeld();
         assertThat(payloadOf(otherChannel)).isEqualTo("1");
+        assertThat(connection.unexpectedMessages()).isZero();
+    }
+
+    /**
+     * The shim end's event loop parks for two minutes at a time once idle, and the worker's lease returns do not wake
+     * it: each next TRANSACTION arrives within the bounded wait only because the finished invocation hurries the loop
+     * after sending its result (it then yields for a long while, reading at full speed).
+     */
+    @Test
+    void theNextTransactionIsReadPromptlyAfterAnInvocationThatWaitedThroughTheLease() throws Exception {
+        connect(reader(), WaitStrategy.spinYieldPark(100, 1_000_000, Duration.ofMinutes(2), Duration.ofMinutes(2)));
+        peer.put("a", "1").put("b", "2");
+        for (int i = 0; i < 4; i++) {
+            final String key = i % 2 == 0 ? "a" : "b";
+            final CompletableFuture<ChaincodeMessage> result = peer.execute(Type.TRANSACTION, "ch", "tx" + i, "get", key);
+            assertThat(payloadOf(result)).as("tx%d", i).isEqualTo(i % 2 == 0 ? "1" : "2");
+            // the loop found the lease returned and is in its two-minute park phase, unless hurried
+            Thread.sleep(50);
+        }
         assertThat(connection.unexpectedMessages()).isZero();
     }
 
