@@ -142,9 +142,10 @@ final class TransactionContext {
     /**
      * Waits for the chaincode's answer, at most {@code timeout}. Between checks the waiter idles with
      * {@code strategy}; while the strategy would still spin or yield, it first lets {@code reader} (if any) read and
-     * serve this execution's own frames; once the strategy would park, it closes the reader (the event-loop thread
-     * reads from then on, the chaincode is busy for a while) and parks until the answer unparks it or the deadline
-     * passes, so the timeout is exact whatever the strategy. Must be called by the thread that created the context.
+     * serve this execution's own frames; once the strategy would park, it hands reading over to the event-loop thread
+     * and hurries it (the loop reads from then on: the chaincode is busy for a while) and parks until the answer
+     * unparks it or the deadline passes, so the timeout is exact whatever the strategy. Must be called by the thread
+     * that created the context.
      *
      * @param reader this execution's reader of its own frames, or null to wait for the event-loop thread only
      * @throws ChaincodeException {@code timeout expired while executing transaction}, {@code interrupted while
@@ -174,7 +175,7 @@ final class TransactionContext {
                 strategy.idle(idle);
             } else {
                 if (reader != null) {
-                    reader.close();
+                    reader.handOver();
                 }
                 parked = true;
                 if (outcome == null) {
