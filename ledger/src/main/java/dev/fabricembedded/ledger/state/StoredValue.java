@@ -43,6 +43,13 @@ final class StoredValue {
         return new Height(buffer.getLong(), buffer.getInt() & 0xFFFFFFFFL);
     }
 
+    static VersionedMetadata versionedMetadata(final byte[] stored) {
+        final ByteBuffer buffer = ByteBuffer.wrap(stored).order(ByteOrder.nativeOrder());
+        final Height version = new Height(buffer.getLong(), buffer.getInt() & 0xFFFFFFFFL);
+        final int metadataStart = HEADER_SIZE + buffer.getInt();
+        return new VersionedMetadata(version, Arrays.copyOfRange(stored, metadataStart, stored.length));
+    }
+
     static byte[] value(final byte[] stored) {
         final int length = ByteBuffer.wrap(stored, 12, 4).order(ByteOrder.nativeOrder()).getInt();
         return Arrays.copyOfRange(stored, HEADER_SIZE, HEADER_SIZE + length);
