@@ -117,12 +117,10 @@ final class KvLedger implements ChannelLedger {
             }
             final boolean recover = previous == PreviousShutdown.PROCESS_CRASH;
             createDirectory(directory.resolve("state"));
-            state = ChronicleWorldState.open(directory.resolve("state"), builder.stateSizing(), builder.limits(),
-                    recover);
+            final ChronicleWorldState map = ChronicleWorldState.open(directory.resolve("state"),
+                    builder.stateSizing(), builder.limits(), recover);
             final long cacheBytes = builder.stateCacheBytes();
-            if (cacheBytes > 0) {
-                state = new CachedWorldState(state, cacheBytes);
-            }
+            state = cacheBytes > 0 ? new CachedWorldState(map, cacheBytes) : map;
             if (builder.historyEnabled()) {
                 history = HistoryIndex.open(directory.resolve("history"), builder.historyEntries(),
                         builder.averageKeySize(), recover);

@@ -1,6 +1,7 @@
 package dev.fabricembedded.jmh.ledger;
 
 import dev.fabricembedded.ledger.ChannelLedger;
+import dev.fabricembedded.ledger.ChannelLedgerBuilder;
 import dev.fabricembedded.ledger.state.StateKey;
 import dev.fabricembedded.ledger.testing.Chain;
 import dev.fabricembedded.ledger.txmgr.QueryExecutor;
@@ -28,11 +29,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * GetState of a random key out of 1 M through the ledger API ({@code QueryExecutor.getState}: checks, key
- * encoding, Chronicle Map lookup, value copy) against two baselines in the same run: {@code ConcurrentHashMap.get}
- * on the same keys and values (the probe keys are other String instances than the stored ones, as keys arriving
- * from a chaincode message would be, so the map compares contents too), and a bare persisted Chronicle Map of the
- * same sizing and entries read with pre-encoded keys (the floor under the ledger's own work). Goal: the ledger
- * within 2x of the ConcurrentHashMap.
+ * encoding, state cache or Chronicle Map lookup, value copy) against two baselines in the same run:
+ * {@code ConcurrentHashMap.get} on the same keys and values (the probe keys are other String instances than the
+ * stored ones, as keys arriving from a chaincode message would be, so the map compares contents too), and a bare
+ * persisted Chronicle Map of the same sizing and entries read with pre-encoded keys (the floor of the uncached
+ * path). Goal: the ledger within 2x of the ConcurrentHashMap.
+ *
+ * <p>{@link #stateCache} is the ledger's {@code stateCacheBytes}: {@code default} (an eighth of the heap, 384 MB
+ * with this fork's 3 GB: every key fits), {@code 64MB} (Fabric's default size: about a quarter of the keys fit) and
+ * {@code off} (every read goes to the Chronicle Map). Setup reads every key once through the ledger, so the cache
+ * is warm (with 64 MB, holding what the CLOCK kept) when measurement starts.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,6 +57,9 @@ public class GetStateBenchmark {
     @Param("1000000")
     int keys;
 
+    @Param({"default", "64MB", "off"})
+    String stateCache;
+
     private Path directory;
     private ChannelLedger ledger;
     private QueryExecutor query;
@@ -64,8 +73,15 @@ public class GetStateBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         directory = Files.createTempDirectory("jmh-getstate");
-        ledger = ChannelLedger.builder(directory, "bench").stateEntries(keys * 12L / 10).averageKeySize(20)
-                .averageValueSize(100).historyEnabled(false).txIndexEntries(10_000).open();
+        final ChannelLedgerBuilder builder = ChannelLedger.builder(directory, "bench").stateEntries(keys * 12L / 10)
+                .averageKeySize(20).averageValueSize(100).historyEnabled(false).txIndexEntries(10_000);
+        switch (stateCache) {
+            case "default" -> { }
+            case "64MB" -> builder.stateCacheBytes(64L << 20);
+            case "off" -> builder.stateCacheBytes(0);
+            default -> throw new IllegalArgumentException("stateCache: default, 64MB or off, was " + stateCache);
+        }
+        ledger = builder.open();
         final Workload workload = new Workload(keys);
         final Chain chain = new Chain();
         for (int from = 0; from < keys; from += 20_000) {

@@ -9,16 +9,16 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A bounded, write-through cache of committed point reads in front of another {@link WorldState} (the persisted
- * Chronicle Map): Fabric's state cache ({@code ledger.state.couchDBConfig.cacheSize}), for the same reason. A
- * random lookup in a persisted Chronicle Map of a million entries costs ~2.5x a {@code ConcurrentHashMap} probe
- * (segment lock, hashing, TLB misses over the file mapping); a hit here is one {@code ConcurrentHashMap} probe
- * plus the copy of the value out.
+ * A bounded, write-through cache of committed point reads in front of the persisted {@link ChronicleWorldState}:
+ * Fabric's state cache ({@code ledger.state.couchDBConfig.cacheSize}), for the same reason. A random lookup in a
+ * persisted Chronicle Map of a million entries costs ~2.5x a {@code ConcurrentHashMap} probe (segment lock,
+ * hashing, TLB misses over the file mapping); a hit here is one {@code ConcurrentHashMap} probe plus the copy of
+ * the value out.
  *
- * <p>What is cached: per (namespace, key), what a point read returns (value, metadata and version, in the
- * store's own byte layout, one array per entry), or that the key is absent. {@link #get}, {@link #value},
- * {@link #version} and {@link #versionedMetadata} read through the cache and fill it on a miss; range scans,
- * the key index, the savepoint and the capacity check go to the underlying state as before.
+ * <p>What is cached: per (namespace, key), what a point read returns (value, metadata and version, in the map's
+ * own byte layout after the encoded key, one array per entry), or that the key is absent. {@link #get},
+ * {@link #value}, {@link #version} and {@link #versionedMetadata} read through the cache and fill it on a miss;
+ * range scans, the key index, the savepoint and the capacity check go to the underlying state as before.
  *
  * <p>Consistency: the cache never holds anything the underlying state does not. It is filled only from the
  * underlying state, and changed only by {@link #apply}, which writes the batch to the underlying state first and
@@ -29,8 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * block refused before {@link #apply} (capacity check) changes nothing. Nothing of the cache is persisted: it
  * starts empty at every open, and recovery re-applies blocks through {@link #apply} like a commit.
  *
- * <p>Bound: the sum of an estimate of the heap each entry holds (key and stored arrays, the entry object, the
- * hash map node and table slot) stays at most {@code maxBytes} after every insertion; an entry larger than an
+ * <p>Bound: the sum of an estimate of the heap each entry holds (its array, the entry object, the hash map node
+ * and table slot) stays at most {@code maxBytes} after every insertion; an entry larger than an
  * eighth of the budget is not cached. Eviction is CLOCK over the hash map's own iteration order: a hit sets the
  * entry's reference bit (a plain write, skipped if already set); an insertion that takes the cache over its budget
  * moves the hand (a long-lived weakly consistent iterator of the map, under a lock only inserters and the
@@ -45,13 +45,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class CachedWorldState implements WorldState {
     /**
-     * Estimated heap of an entry besides its two arrays: the {@link Entry} object (24), the hash map node (32) and
-     * the table slot at the map's load factor (~8), array headers (2 x 16).
+     * Estimated heap of an entry besides its key and stored bytes: the {@link Entry} object (32), the hash map
+     * node (32), the table slot at the map's load factor (~8) and the array header (16).
      */
-    static final int ENTRY_OVERHEAD = 24 + 32 + 8 + 32;
-    private static final byte[] ABSENT = new byte[0];
+    static final int ENTRY_OVERHEAD = 32 + 32 + 8 + 16;
 
-    private final WorldState state;
+    private final ChronicleWorldState state;
     private final long maxBytes;
     private final long maxEntryBytes;
     private final ConcurrentHashMap<Entry, Entry> entries = new ConcurrentHashMap<>();
@@ -76,32 +75,31 @@ public final class CachedWorldState implements WorldState {
     }
 
     /**
-     * One cached key and what a point read of it returns. Also the probe of a lookup (with no stored form):
-     * equality and hash are those of the encoded key only.
+     * One cached key and what a point read of it returns, in one array: the encoded key, then the stored form
+     * ({@link StoredValue}), nothing after the key if the key is absent. One array rather than two saves a
+     * dependent cache miss per hit over a large cache. Also the probe of a lookup (holding just the key):
+     * equality and hash are those of the key part only.
      */
     private static final class Entry {
-        final byte[] key;
+        final int keyLength;
         final int hash;
-        /** The stored form ({@link StoredValue}), or {@link #ABSENT}; replaced only by the committer. */
-        volatile byte[] stored;
+        /** Key and stored form; replaced (never modified) only by the committer. */
+        volatile byte[] data;
         /** CLOCK reference bit: set by hits, cleared by the hand. A racy hint, hence not volatile. */
         boolean referenced;
 
-        Entry(final byte[] key, final int hash) {
-            this.key = key;
+        Entry(final byte[] data, final int keyLength, final int hash) {
+            this.data = data;
+            this.keyLength = keyLength;
             this.hash = hash;
         }
 
         long weight() {
-            return weight(key.length, stored.length);
+            return weight(data.length);
         }
 
-        static long weight(final int keyLength, final int storedLength) {
-            return ENTRY_OVERHEAD + align(keyLength) + align(storedLength);
-        }
-
-        private static long align(final int length) {
-            return (length + 7L) & ~7L;
+        static long weight(final int dataLength) {
+            return ENTRY_OVERHEAD + ((dataLength + 7L) & ~7L);
         }
 
         @Override
@@ -111,7 +109,8 @@ public final class CachedWorldState implements WorldState {
 
         @Override
         public boolean equals(final Object other) {
-            return other instanceof Entry that && Arrays.equals(key, that.key);
+            return other instanceof Entry that && keyLength == that.keyLength
+                    && Arrays.equals(data, 0, keyLength, that.data, 0, keyLength);
         }
     }
 
@@ -119,7 +118,7 @@ public final class CachedWorldState implements WorldState {
      * @param state    the state to cache (owned: closed with this one)
      * @param maxBytes the budget of estimated heap, at least 1
      */
-    public CachedWorldState(final WorldState state, final long maxBytes) {
+    public CachedWorldState(final ChronicleWorldState state, final long maxBytes) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("state cache size must be at least 1 byte, was " + maxBytes);
         }
@@ -130,50 +129,61 @@ public final class CachedWorldState implements WorldState {
 
     @Override
     public VersionedValue get(final StateKey key) {
-        final byte[] stored = lookup(key.bytes(), key.hashCode());
-        return stored == ABSENT ? null : StoredValue.decode(stored);
+        final byte[] encoded = key.bytes();
+        final byte[] data = lookup(encoded, key.hashCode());
+        return data.length == encoded.length ? null : StoredValue.decode(data, encoded.length);
     }
 
     @Override
     public byte[] value(final byte[] encodedKey) {
-        final byte[] stored = lookup(encodedKey, Arrays.hashCode(encodedKey));
-        return stored == ABSENT ? null : StoredValue.value(stored);
+        final byte[] data = lookup(encodedKey, Arrays.hashCode(encodedKey));
+        return data.length == encodedKey.length ? null : StoredValue.value(data, encodedKey.length);
     }
 
     @Override
     public Height version(final StateKey key) {
-        final byte[] stored = lookup(key.bytes(), key.hashCode());
-        return stored == ABSENT ? null : StoredValue.version(stored);
+        final byte[] data = lookup(key.bytes(), key.hashCode());
+        return data.length == key.bytes().length ? null : StoredValue.version(data, key.bytes().length);
     }
 
     @Override
     public VersionedMetadata versionedMetadata(final StateKey key) {
-        final byte[] stored = lookup(key.bytes(), key.hashCode());
-        return stored == ABSENT ? null : StoredValue.versionedMetadata(stored);
+        final byte[] data = lookup(key.bytes(), key.hashCode());
+        return data.length == key.bytes().length ? null : StoredValue.versionedMetadata(data, key.bytes().length);
     }
 
-    /** The stored form of {@code key} (or {@link #ABSENT}), from the cache or else the state (filling the cache). */
+    /**
+     * The entry data of {@code key} (key, then the stored form if present) from the cache, or else from the
+     * state, filling the cache.
+     */
     private byte[] lookup(final byte[] key, final int hash) {
-        final Entry cached = entries.get(new Entry(key, hash));
+        final Entry cached = entries.get(new Entry(key, key.length, hash));
         if (cached != null) {
             if (!cached.referenced) {
                 cached.referenced = true;
             }
             hits.increment();
-            return cached.stored;
+            return cached.data;
         }
         misses.increment();
-        final VersionedValue read = state.get(StateKey.fromBytes(key));
-        final byte[] stored = read == null ? ABSENT : StoredValue.encode(read.value(), read.metadata(), read.version());
-        if (Entry.weight(key.length, stored.length) <= maxEntryBytes) {
-            // the caller's key array may be reused by it: the cache keeps its own copy
-            final Entry entry = new Entry(key.clone(), hash);
-            entry.stored = stored;
+        final byte[] data = entryData(key, state.stored(key));
+        if (Entry.weight(data.length) <= maxEntryBytes) {
+            final Entry entry = new Entry(data, key.length, hash);
             if (entries.putIfAbsent(entry, entry) == null) {
                 added(entry.weight());
             }
         }
-        return stored;
+        return data;
+    }
+
+    /** The key followed by the stored form (null: absent); a copy, so the caller's key array is not kept. */
+    private static byte[] entryData(final byte[] key, final byte[] stored) {
+        if (stored == null) {
+            return key.clone();
+        }
+        final byte[] data = Arrays.copyOf(key, key.length + stored.length);
+        System.arraycopy(stored, 0, data, key.length, stored.length);
+        return data;
     }
 
     private void added(final long weight) {
@@ -257,22 +267,21 @@ public final class CachedWorldState implements WorldState {
         }
         long delta = 0;
         for (Map.Entry<StateKey, UpdateBatch.Write> change : batch.writes().entrySet()) {
-            final StateKey key = change.getKey();
-            final Entry cached = entries.get(new Entry(key.bytes(), key.hashCode()));
+            final byte[] key = change.getKey().bytes();
+            final Entry cached = entries.get(new Entry(key, key.length, change.getKey().hashCode()));
             if (cached == null) {
                 continue;
             }
             final UpdateBatch.Write write = change.getValue();
-            final byte[] stored = write.isDelete() ? ABSENT
-                    : StoredValue.encode(write.value(), write.metadata(), write.version());
-            if (recovering || Entry.weight(cached.key.length, stored.length) > maxEntryBytes) {
+            final byte[] data = entryData(key, write.isDelete() ? null
+                    : StoredValue.encode(write.value(), write.metadata(), write.version()));
+            if (recovering || Entry.weight(data.length) > maxEntryBytes) {
                 if (entries.remove(cached, cached)) {
                     delta -= cached.weight();
                 }
             } else {
-                delta -= cached.weight();
-                cached.stored = stored;
-                delta += cached.weight();
+                delta += Entry.weight(data.length) - cached.weight();
+                cached.data = data;
             }
         }
         added(delta);
