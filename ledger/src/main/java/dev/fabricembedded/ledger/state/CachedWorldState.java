@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,7 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Bound: the sum of an estimate of the heap each entry holds (its array, the entry object, the hash map node
  * and table slot) stays at most {@code maxBytes} after every insertion; an entry larger than an
- * eighth of the budget is not cached. Eviction is CLOCK over the hash map's own iteration order: a hit sets the
+ * eighth of the budget is not cached, and once the cache is full only one miss in 16 is
+ * admitted (see {@link #admit}). Eviction is CLOCK over the hash map's own iteration order: a hit sets the
  * entry's reference bit (a plain write, skipped if already set); an insertion that takes the cache over its budget
  * moves the hand (a long-lived weakly consistent iterator of the map, under a lock only inserters and the
  * committer take), clearing set bits and evicting the first entry found clear, until the cache fits again. A hit
@@ -49,6 +51,8 @@ public final class CachedWorldState implements WorldState {
      * node (32), the table slot at the map's load factor (~8) and the array header (16).
      */
     static final int ENTRY_OVERHEAD = 32 + 32 + 8 + 16;
+    /** Once full, one miss in this many is admitted (see {@link #admit}). */
+    private static final int FULL_ADMISSION = 16;
 
     private final ChronicleWorldState state;
     private final long maxBytes;
@@ -83,8 +87,12 @@ public final class CachedWorldState implements WorldState {
     private static final class Entry {
         final int keyLength;
         final int hash;
-        /** Key and stored form; replaced (never modified) only by the committer. */
-        volatile byte[] data;
+        /**
+         * Key and stored form; replaced (never modified) only by the committer while it holds the exclusive state
+         * lock, so a reader's later acquisition of the shared lock orders the write before its reads: not volatile
+         * (a volatile write would put a fence into every lookup's probe construction).
+         */
+        byte[] data;
         /** CLOCK reference bit: set by hits, cleared by the hand. A racy hint, hence not volatile. */
         boolean referenced;
 
@@ -167,7 +175,8 @@ public final class CachedWorldState implements WorldState {
         }
         misses.increment();
         final byte[] data = entryData(key, state.stored(key));
-        if (Entry.weight(data.length) <= maxEntryBytes) {
+        final long weight = Entry.weight(data.length);
+        if (weight <= maxEntryBytes && admit(weight)) {
             final Entry entry = new Entry(data, key.length, hash);
             if (entries.putIfAbsent(entry, entry) == null) {
                 added(entry.weight());
@@ -184,6 +193,16 @@ public final class CachedWorldState implements WorldState {
         final byte[] data = Arrays.copyOf(key, key.length + stored.length);
         System.arraycopy(stored, 0, data, key.length, stored.length);
         return data;
+    }
+
+    /**
+     * Whether a missed entry goes into the cache: always while it fits, one miss in 16 once
+     * the cache is full. When the working set is larger than the cache, admitting every miss would evict an entry
+     * per miss, and the churn (entries promoted to the old generation only to die there) costs more than the hits
+     * it buys; a key read often still gets in after a few misses.
+     */
+    private boolean admit(final long weight) {
+        return bytes.get() + weight <= maxBytes || ThreadLocalRandom.current().nextInt(FULL_ADMISSION) == 0;
     }
 
     private void added(final long weight) {

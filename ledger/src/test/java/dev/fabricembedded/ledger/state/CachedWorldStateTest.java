@@ -148,7 +148,7 @@ class CachedWorldStateTest {
                 }
             }
             final CachedWorldState.Stats stats = cache.stats();
-            assertThat(stats.evictions()).isGreaterThan(100);
+            assertThat(stats.evictions()).isPositive();
             assertThat(stats.hits()).isGreaterThan(0);
             assertThat(stats.entries()).isBetween(1L, budget / CachedWorldState.ENTRY_OVERHEAD);
         }
