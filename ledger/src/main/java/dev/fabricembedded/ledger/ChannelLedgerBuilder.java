@@ -126,13 +126,13 @@ public final class ChannelLedgerBuilder {
      *
      * <p>Point reads (getState, the version and metadata reads of simulation and MVCC) of a cached key cost one
      * {@code ConcurrentHashMap} probe and a copy instead of a Chronicle Map lookup (~2.5x that, mostly TLB and
-     * cache misses over the file mapping); commits keep the cached keys up to date. An entry holds ~100 bytes
-     * besides its key and value (~250 bytes for a 20-byte key and a 100-byte value, so a 1 M-key working set
-     * needs ~250 MB).
+     * cache misses over the file mapping); commits keep the cached keys up to date. An entry holds ~90 bytes
+     * besides its key and value (~225 bytes for a 20-byte key and a 100-byte value, so a 1 M-key working set
+     * needs ~225 MB). A working set larger than the cache gets hits only for the part that fits.
      *
      * <p>Why an eighth of the heap: the ledger is a library inside a host application, so a fixed figure would be
      * too small on a large heap and too large on a small one; an eighth leaves most of the heap to the host and
-     * still holds ~500,000 such entries per GiB of heap. Fabric's own default (64 MB,
+     * still holds ~550,000 such entries per GiB of heap. Fabric's own default (64 MB,
      * {@code ledger.state.couchDBConfig.cacheSize}) is one cache for the whole peer; here each channel's ledger
      * has its own, so a host opening many channels should set it per channel.
      */

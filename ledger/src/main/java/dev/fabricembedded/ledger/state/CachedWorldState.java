@@ -31,13 +31,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * starts empty at every open, and recovery re-applies blocks through {@link #apply} like a commit.
  *
  * <p>Bound: the sum of an estimate of the heap each entry holds (its array, the entry object, the hash map node
- * and table slot) stays at most {@code maxBytes} after every insertion; an entry larger than an
- * eighth of the budget is not cached, and once the cache is full only one miss in 16 is
- * admitted (see {@link #admit}). Eviction is CLOCK over the hash map's own iteration order: a hit sets the
- * entry's reference bit (a plain write, skipped if already set); an insertion that takes the cache over its budget
- * moves the hand (a long-lived weakly consistent iterator of the map, under a lock only inserters and the
- * committer take), clearing set bits and evicting the first entry found clear, until the cache fits again. A hit
- * takes no lock.
+ * and table slot) stays at most {@code maxBytes} after every insertion; an entry larger than an eighth of the
+ * budget is not cached, and once the cache is full only one miss in 16 is admitted (otherwise a working set
+ * larger than the cache would evict an entry on every miss). Eviction is CLOCK over the hash map's own iteration
+ * order: a hit sets the entry's reference bit (a plain write, skipped if already set); an insertion that takes the
+ * cache over its budget moves the hand (a long-lived weakly consistent iterator of the map, under a lock only
+ * inserters and the committer take), clearing set bits and evicting the first entry found clear, until the cache
+ * fits again. A hit takes no lock.
  *
  * <p>Values handed out are copies: callers (chaincodes, through the simulator) may modify what they get without
  * touching the cache. The copy is the same one the uncached path makes out of the memory-mapped file.
