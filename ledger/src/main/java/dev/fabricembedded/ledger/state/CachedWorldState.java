@@ -51,13 +51,13 @@ public final class CachedWorldState implements WorldState {
      * node (32), the table slot at the map's load factor (~8) and the array header (16).
      */
     static final int ENTRY_OVERHEAD = 32 + 32 + 8 + 16;
-    /** Once full, one miss in this many is admitted (see {@link #admit}). */
+    /** Once the cache is full, one miss in this many is admitted (see {@link #admit}). */
     private static final int FULL_ADMISSION = 16;
 
     private final ChronicleWorldState state;
     private final long maxBytes;
     private final long maxEntryBytes;
-    private final ConcurrentHashMap<Entry, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Entry, Entry> entries;
     private final AtomicLong bytes = new AtomicLong();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -70,7 +70,7 @@ public final class CachedWorldState implements WorldState {
      * Hit, miss and eviction counts since open, and the current size.
      *
      * @param hits      point reads answered from the cache
-     * @param misses    point reads that went to the underlying state (and filled the cache)
+     * @param misses    point reads that went to the underlying state (filling the cache if admitted)
      * @param evictions entries evicted to stay within the budget
      * @param entries   entries now cached (absent keys included)
      * @param bytes     their estimated heap, at most the budget
@@ -133,6 +133,10 @@ public final class CachedWorldState implements WorldState {
         this.state = state;
         this.maxBytes = maxBytes;
         this.maxEntryBytes = Math.max(1, maxBytes / 8);
+        // sized for what can be cached: a table that grows re-creates part of its nodes at each doubling, far from
+        // their entries in the heap (one more page per hit); the table costs 4-8 bytes per slot up front
+        this.entries = new ConcurrentHashMap<>((int) Math.min(1 << 29,
+                Math.min(state.capacity(), maxBytes / ENTRY_OVERHEAD)));
     }
 
     @Override
