@@ -9,6 +9,7 @@ import dev.fabricembedded.ledger.block.TxValidationFlags;
 import dev.fabricembedded.ledger.history.BlockHistoryQueryExecutor;
 import dev.fabricembedded.ledger.history.HistoryIndex;
 import dev.fabricembedded.ledger.history.HistoryQueryExecutor;
+import dev.fabricembedded.ledger.state.CachedWorldState;
 import dev.fabricembedded.ledger.state.ChronicleWorldState;
 import dev.fabricembedded.ledger.state.WorldState;
 import dev.fabricembedded.ledger.storage.DirectoryLock;
@@ -43,8 +44,8 @@ import java.util.function.Supplier;
 
 /**
  * The {@link ChannelLedger}: a {@link FileBlockStore} in {@code blocks/}, a {@link ChronicleWorldState} in
- * {@code state/}, a {@link HistoryIndex} in {@code history/}, under one {@link DirectoryLock} and
- * {@link ShutdownMarker}.
+ * {@code state/} (read through a {@link CachedWorldState} unless the cache is disabled), a {@link HistoryIndex} in
+ * {@code history/}, under one {@link DirectoryLock} and {@link ShutdownMarker}.
  *
  * <p>Commit order (fabric-1.4-flow.md §6.8): validate under the exclusive state lock, check capacity, append the
  * block with its final flags (synced), apply the state batch and savepoint, release the lock, then index the
@@ -64,7 +65,7 @@ final class KvLedger implements ChannelLedger {
     private final DirectoryLock lock;
     private final ShutdownMarker marker;
     private final FileBlockStore blocks;
-    private final ChronicleWorldState state;
+    private final WorldState state;
     private final HistoryIndex history;
     private final StateLock stateLock;
     private final MvccValidator validator;
@@ -76,7 +77,7 @@ final class KvLedger implements ChannelLedger {
     private volatile String failure;
 
     private KvLedger(final Path directory, final String channelId, final DirectoryLock lock,
-                     final ShutdownMarker marker, final FileBlockStore blocks, final ChronicleWorldState state,
+                     final ShutdownMarker marker, final FileBlockStore blocks, final WorldState state,
                      final HistoryIndex history, final long closeTimeoutMillis) {
         this.directory = directory;
         this.closeTimeoutMillis = closeTimeoutMillis;
@@ -96,7 +97,7 @@ final class KvLedger implements ChannelLedger {
         final Path directory = builder.directory();
         final DirectoryLock lock = DirectoryLock.acquire(directory);
         FileBlockStore blocks = null;
-        ChronicleWorldState state = null;
+        WorldState state = null;
         HistoryIndex history = null;
         try {
             final ShutdownMarker marker = ShutdownMarker.arm(directory);
@@ -116,8 +117,10 @@ final class KvLedger implements ChannelLedger {
             }
             final boolean recover = previous == PreviousShutdown.PROCESS_CRASH;
             createDirectory(directory.resolve("state"));
-            state = ChronicleWorldState.open(directory.resolve("state"), builder.stateSizing(), builder.limits(),
-                    recover);
+            final ChronicleWorldState map = ChronicleWorldState.open(directory.resolve("state"),
+                    builder.stateSizing(), builder.limits(), recover);
+            final long cacheBytes = builder.stateCacheBytes();
+            state = cacheBytes > 0 ? new CachedWorldState(map, cacheBytes) : map;
             if (builder.historyEnabled()) {
                 history = HistoryIndex.open(directory.resolve("history"), builder.historyEntries(),
                         builder.averageKeySize(), recover);

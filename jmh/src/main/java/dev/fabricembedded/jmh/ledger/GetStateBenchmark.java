@@ -1,7 +1,14 @@
 package dev.fabricembedded.jmh.ledger;
 
 import dev.fabricembedded.ledger.ChannelLedger;
+import dev.fabricembedded.ledger.ChannelLedgerBuilder;
+import dev.fabricembedded.ledger.state.CachedWorldState;
+import dev.fabricembedded.ledger.state.ChronicleWorldState;
+import dev.fabricembedded.ledger.state.Height;
 import dev.fabricembedded.ledger.state.StateKey;
+import dev.fabricembedded.ledger.state.StateLimits;
+import dev.fabricembedded.ledger.state.UpdateBatch;
+import dev.fabricembedded.ledger.storage.MapSizing;
 import dev.fabricembedded.ledger.testing.Chain;
 import dev.fabricembedded.ledger.txmgr.QueryExecutor;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -28,11 +35,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * GetState of a random key out of 1 M through the ledger API ({@code QueryExecutor.getState}: checks, key
- * encoding, Chronicle Map lookup, value copy) against two baselines in the same run: {@code ConcurrentHashMap.get}
- * on the same keys and values (the probe keys are other String instances than the stored ones, as keys arriving
- * from a chaincode message would be, so the map compares contents too), and a bare persisted Chronicle Map of the
- * same sizing and entries read with pre-encoded keys (the floor under the ledger's own work). Goal: the ledger
- * within 2x of the ConcurrentHashMap.
+ * encoding, state cache or Chronicle Map lookup, value copy) against two baselines in the same run:
+ * {@code ConcurrentHashMap.get} on the same keys and values (the probe keys are other String instances than the
+ * stored ones, as keys arriving from a chaincode message would be, so the map compares contents too), and a bare
+ * persisted Chronicle Map of the same sizing and entries read with pre-encoded keys (the floor of the uncached
+ * path). Goal: the ledger within 2x of the ConcurrentHashMap.
+ *
+ * <p>{@link #stateCache} is the ledger's {@code stateCacheBytes}: {@code default} (an eighth of the heap, 384 MB
+ * with this fork's 3 GB: every key fits), {@code 64MB} (Fabric's default size: about a quarter of the keys fit) and
+ * {@code off} (every read goes to the Chronicle Map). Setup reads every key once through the ledger, so the cache
+ * is warm (with 64 MB, holding what the CLOCK kept) when measurement starts.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,11 +63,15 @@ public class GetStateBenchmark {
     @Param("1000000")
     int keys;
 
+    @Param({"default", "64MB", "off"})
+    String stateCache;
+
     private Path directory;
     private ChannelLedger ledger;
     private QueryExecutor query;
     private ConcurrentHashMap<String, byte[]> map;
     private ChronicleMap<byte[], byte[]> bareChronicle;
+    private CachedWorldState cachedState;
     private byte[][] encodedKeys;
     private String[] probes;
     /** Every stored value is 100 bytes plus the 16-byte version header. */
@@ -64,8 +80,15 @@ public class GetStateBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         directory = Files.createTempDirectory("jmh-getstate");
-        ledger = ChannelLedger.builder(directory, "bench").stateEntries(keys * 12L / 10).averageKeySize(20)
-                .averageValueSize(100).historyEnabled(false).txIndexEntries(10_000).open();
+        final ChannelLedgerBuilder builder = ChannelLedger.builder(directory, "bench").stateEntries(keys * 12L / 10)
+                .averageKeySize(20).averageValueSize(100).historyEnabled(false).txIndexEntries(10_000);
+        switch (stateCache) {
+            case "default" -> { }
+            case "64MB" -> builder.stateCacheBytes(64L << 20);
+            case "off" -> builder.stateCacheBytes(0);
+            default -> throw new IllegalArgumentException("stateCache: default, 64MB or off, was " + stateCache);
+        }
+        ledger = builder.open();
         final Workload workload = new Workload(keys);
         final Chain chain = new Chain();
         for (int from = 0; from < keys; from += 20_000) {
@@ -88,6 +111,21 @@ public class GetStateBenchmark {
             }
         }
         query = ledger.newQueryExecutor();
+        if (!"off".equals(stateCache)) {
+            // the cache alone, read with pre-encoded keys: splits a hit from the ledger's key handling
+            final StateLimits limits = StateLimits.withMaxValueSize(1024);
+            cachedState = new CachedWorldState(ChronicleWorldState.open(Files.createDirectories(
+                    directory.resolve("cached")), new MapSizing(keys * 12L / 10, 20, 116, limits.maxEntrySize(), 2.0),
+                    limits, false), "64MB".equals(stateCache) ? 64L << 20 : Runtime.getRuntime().maxMemory() / 8);
+            final UpdateBatch batch = new UpdateBatch();
+            for (int i = 0; i < keys; i++) {
+                batch.put(StateKey.fromBytes(encodedKeys[i]), map.get(probes[i]), new byte[0], new Height(0, i));
+            }
+            cachedState.apply(batch, 0, false);
+            for (int i = 0; i < keys; i++) {
+                cachedState.value(encodedKeys[i]);
+            }
+        }
     }
 
     @TearDown(Level.Trial)
@@ -95,6 +133,9 @@ public class GetStateBenchmark {
         query.done();
         ledger.close();
         bareChronicle.close();
+        if (cachedState != null) {
+            cachedState.close();
+        }
         Workload.deleteRecursively(directory);
     }
 
@@ -115,6 +156,15 @@ public class GetStateBenchmark {
     @Benchmark
     public byte[] bareChronicleMapGetUsing() {
         return bareChronicle.getUsing(encodedKeys[ThreadLocalRandom.current().nextInt(keys)], reusedValue);
+    }
+
+    /**
+     * {@code CachedWorldState.value} with pre-encoded keys, all cached (with {@code 64MB}: ~30% of them): a hit
+     * without the ledger's key checks and encoding (not run with {@code off}).
+     */
+    @Benchmark
+    public byte[] cachedStateValue() {
+        return cachedState == null ? null : cachedState.value(encodedKeys[ThreadLocalRandom.current().nextInt(keys)]);
     }
 
     @Benchmark

@@ -110,6 +110,11 @@ public final class ChronicleWorldState implements WorldState {
         return stored == null ? null : StoredValue.value(stored);
     }
 
+    /** The stored form ({@link StoredValue}) of an encoded key, or null: what {@link CachedWorldState} keeps. */
+    byte[] stored(final byte[] encodedKey) {
+        return map.get(encodedKey);
+    }
+
     @Override
     public Height version(final StateKey key) {
         try (ExternalMapQueryContext<byte[], byte[], ?> context = map.queryContext(key.bytes())) {

@@ -28,23 +28,42 @@ final class StoredValue {
     }
 
     static VersionedValue decode(final byte[] stored) {
-        final ByteBuffer buffer = ByteBuffer.wrap(stored).order(ByteOrder.nativeOrder());
-        final long block = buffer.getLong();
-        final long tx = buffer.getInt() & 0xFFFFFFFFL;
-        final int length = buffer.getInt();
-        final byte[] value = Arrays.copyOfRange(stored, HEADER_SIZE, HEADER_SIZE + length);
-        final byte[] metadata = stored.length == HEADER_SIZE + length ? EMPTY
-                : Arrays.copyOfRange(stored, HEADER_SIZE + length, stored.length);
+        return decode(stored, 0);
+    }
+
+    /** Decodes the stored form that starts at {@code offset} and runs to the end of {@code data}. */
+    static VersionedValue decode(final byte[] data, final int offset) {
+        final ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder());
+        final long block = buffer.getLong(offset);
+        final long tx = buffer.getInt(offset + 8) & 0xFFFFFFFFL;
+        final int valueEnd = offset + HEADER_SIZE + buffer.getInt(offset + 12);
+        final byte[] value = Arrays.copyOfRange(data, offset + HEADER_SIZE, valueEnd);
+        final byte[] metadata = data.length == valueEnd ? EMPTY : Arrays.copyOfRange(data, valueEnd, data.length);
         return new VersionedValue(value, metadata, new Height(block, tx));
     }
 
     static Height version(final byte[] stored) {
-        final ByteBuffer buffer = ByteBuffer.wrap(stored).order(ByteOrder.nativeOrder());
-        return new Height(buffer.getLong(), buffer.getInt() & 0xFFFFFFFFL);
+        return version(stored, 0);
+    }
+
+    static Height version(final byte[] data, final int offset) {
+        final ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder());
+        return new Height(buffer.getLong(offset), buffer.getInt(offset + 8) & 0xFFFFFFFFL);
+    }
+
+    static VersionedMetadata versionedMetadata(final byte[] data, final int offset) {
+        final ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder());
+        final Height version = new Height(buffer.getLong(offset), buffer.getInt(offset + 8) & 0xFFFFFFFFL);
+        final int metadataStart = offset + HEADER_SIZE + buffer.getInt(offset + 12);
+        return new VersionedMetadata(version, Arrays.copyOfRange(data, metadataStart, data.length));
     }
 
     static byte[] value(final byte[] stored) {
-        final int length = ByteBuffer.wrap(stored, 12, 4).order(ByteOrder.nativeOrder()).getInt();
-        return Arrays.copyOfRange(stored, HEADER_SIZE, HEADER_SIZE + length);
+        return value(stored, 0);
+    }
+
+    static byte[] value(final byte[] data, final int offset) {
+        final int length = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder()).getInt(offset + 12);
+        return Arrays.copyOfRange(data, offset + HEADER_SIZE, offset + HEADER_SIZE + length);
     }
 }
