@@ -51,6 +51,27 @@ public interface HandlerExecutor extends Executor {
     boolean inHandlerThread();
 
     /**
+     * Makes the event-loop thread poll at full speed again, because a frame it must read is on its way: the answer to
+     * a request nobody reads through an {@link InboundLease}, the next request after a lease was given back (a
+     * returned lease does not wake the loop), the next message after a quiet period. An idle loop may be parked for
+     * up to its wait strategy's longest park, which a frame written by another process cannot cut short; this
+     * publishes an empty task, whose publication unparks the loop, and a loop that ran something starts its idle
+     * sequence again (spin, then yield) before it parks. Costs one ring publication, and a system call only when the
+     * loop was parked. Does nothing on the event-loop thread itself (it is polling), nor once the channel is closed
+     * or closing (whoever waits learns it from the handler's {@code onClose}).
+     */
+    default void hurry() {
+        if (inHandlerThread()) {
+            return;
+        }
+        try {
+            execute(() -> { });
+        } catch (RejectedExecutionException closing) {
+            // nothing left to read
+        }
+    }
+
+    /**
      * Takes the {@link InboundLease} for the calling thread: until it is closed, this thread reads the inbound frames
      * itself, keeps those its {@link FrameClaim} accepts, and the event-loop thread delivers the others. Meant for a
      * thread that sent a request and waits for the answer (see {@link InboundLease} for why and for the holder's

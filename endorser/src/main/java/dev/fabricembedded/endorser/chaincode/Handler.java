@@ -217,24 +217,15 @@ final class Handler implements FrameHandler {
         }
     }
 
-    /** An empty task: running it is what counts (see {@link #expectRequests}). */
-    private static final Runnable POLL_AGAIN = () -> { };
-
     /**
      * Makes the event-loop thread poll at full speed again for the requests the chaincode is about to send (only when
-     * the executing thread does not read them itself). Since the
-     * last execution it has idled with its wait strategy, down to parks of up to milliseconds that a frame written by
-     * another process cannot cut short; a task from this process can: its publication unparks the thread, and a loop
-     * that did work starts its idle sequence again (spin, then yield for ~200 µs) before it sleeps. Without this, the
-     * chaincode's first GET_STATE waited out such a park on every endorsement. Costs one ring publication.
+     * the executing thread does not read them itself): since the last execution it has idled with its wait strategy,
+     * down to parks that a frame written by another process cannot cut short. Without this, the chaincode's first
+     * GET_STATE waited out such a park on every endorsement.
      */
     private static void expectRequests(final FrameChannel out) {
-        if (out instanceof HandlerExecutor loop && !loop.inHandlerThread()) {
-            try {
-                loop.execute(POLL_AGAIN);
-            } catch (RejectedExecutionException e) {
-                // closing: the execution learns it from onClose
-            }
+        if (out instanceof HandlerExecutor loop) {
+            loop.hurry();
         }
     }
 

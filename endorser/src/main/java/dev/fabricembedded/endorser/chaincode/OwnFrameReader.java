@@ -8,7 +8,6 @@ import dev.fabricembedded.ipc.HandlerExecutor;
 import dev.fabricembedded.ipc.InboundLease;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 
@@ -38,9 +37,6 @@ final class OwnFrameReader implements AutoCloseable {
             ChaincodeMessage.Type.GET_HISTORY_FOR_KEY, ChaincodeMessage.Type.GET_STATE_METADATA,
             ChaincodeMessage.Type.PUT_STATE_METADATA, ChaincodeMessage.Type.GET_QUERY_RESULT,
             ChaincodeMessage.Type.GET_PRIVATE_DATA_HASH);
-
-    /** An empty task: its publication is what counts (see {@link #handOver()}). */
-    private static final Runnable HURRY = () -> { };
 
     private final HandlerExecutor loop;
     private final InboundLease lease;
@@ -122,18 +118,14 @@ final class OwnFrameReader implements AutoCloseable {
 
     /**
      * Gives reading back to the event-loop thread while frames of this transaction are still to come (the executing
-     * thread is about to park), and hurries it: a returned lease does not wake the loop by itself (it would notice
-     * within about a millisecond and then poll only once per park), but the chaincode may answer any moment. The
-     * empty task's publication unparks the loop and restarts its idle sequence at full speed. Idempotent.
+     * thread is about to park), and hurries it ({@link HandlerExecutor#hurry()}): a returned lease does not wake the
+     * loop by itself (it would notice within about a millisecond and then poll only once per park), but the chaincode
+     * may answer any moment. Idempotent.
      */
     void handOver() {
         if (open) {
             close();
-            try {
-                loop.execute(HURRY);
-            } catch (RejectedExecutionException e) {
-                // closing: the execution learns why from the handler's onClose
-            }
+            loop.hurry();
         }
     }
 

@@ -11,7 +11,6 @@ import dev.fabricembedded.shim.PeerRequestException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Queue;
-import java.util.concurrent.RejectedExecutionException;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,27 +154,15 @@ final class TransactionContext {
         }
     }
 
-    /** An empty task: running it is what counts (see {@link #hurryEventLoop}). */
-    private static final Runnable POLL_AGAIN = () -> { };
-
     /**
-     * Makes the event-loop thread poll at full speed again, because the peer's next message is for it to read: the
-     * answer to a request when this thread could not take the inbound lease, or, once the invocation has sent its
-     * result, the peer's next INIT or TRANSACTION. While the chaincode worked (or its worker thread waited to be
-     * scheduled, or held the lease, whose return does not wake the loop) the loop idled with its wait strategy,
-     * possibly down to a park that a frame written by another process cannot cut short; a task from this process
-     * can: its publication unparks the loop, and a loop that did work starts its idle sequence again (spin, then yield
-     * for ~200 µs). Costs one ring publication, and a system call only when the loop was parked. Not needed while
-     * this thread reads the answer itself through the inbound lease: between the requests of one invocation the loop
-     * may stay parked.
+     * Makes the event-loop thread poll at full speed again ({@link HandlerExecutor#hurry()}), because the peer's next
+     * message is for it to read: the answer to a request when this thread could not take the inbound lease, or, once
+     * the invocation has sent its result, the peer's next INIT or TRANSACTION. Not needed while this thread reads the
+     * answer itself through the inbound lease: between the requests of one invocation the loop may stay parked.
      */
     private void hurryEventLoop() {
         if (channel instanceof HandlerExecutor loop) {
-            try {
-                loop.execute(POLL_AGAIN);
-            } catch (RejectedExecutionException e) {
-                // closing: the waiting request is failed by the close
-            }
+            loop.hurry();
         }
     }
 
