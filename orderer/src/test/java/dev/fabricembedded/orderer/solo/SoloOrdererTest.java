@@ -367,6 +367,11 @@ class SoloOrdererTest {
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, 11).boxed().toList());
         // all 11 were stored when delivery started: batches of at most 8, in order, without gaps
         assertThat(batches).containsExactly(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), List.of(9L, 10L, 11L));
+        // the position moves once onBlocks has returned, just after the collector saw the last block
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (batched.nextBlockNumber() != 12 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(1);
+        }
         assertThat(batched.nextBlockNumber()).isEqualTo(12);
         assertThat(plain.drain()).extracting(b -> b.getHeader().getNumber())
                 .containsExactlyElementsOf(LongStream.rangeClosed(0, 11).boxed().toList());
