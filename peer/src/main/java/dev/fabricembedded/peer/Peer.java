@@ -58,6 +58,7 @@ import java.util.function.Consumer;
  * ledgers/&lt;channel&gt;/               the channel's ledger: block store, world state, history
  * chaincodes/                      installed chaincode packages ({@code <name>.<version>}, Fabric's layout)
  * chaincode-channels/              the IPC queue directories of running chaincodes (empty when closed)
+ * chaincode-packages/              the code packages of running chaincodes (empty when closed; emptied at open)
  * channels/&lt;channel&gt;.genesis.block  the genesis block of each joined channel
  * </pre>
  * Reopening a data directory restores everything: the joined channels (from their genesis blocks), their ledgers
@@ -107,6 +108,7 @@ public final class Peer implements AutoCloseable {
                 .chaincodeSupport(ChaincodeSupport.builder()
                         .executeTimeout(builder.executeTimeout)
                         .startupTimeout(builder.startupTimeout)
+                        .packageDir(directory.chaincodePackages())
                         .runtime(builder.runtimeOrDefault(directory.chaincodeChannels())))
                 .build();
     }

@@ -26,6 +26,7 @@ import java.util.List;
  * &lt;data&gt;/ledgers/&lt;channel&gt;/               one ledger per joined channel
  * &lt;data&gt;/chaincodes/                      installed packages (FileChaincodePackageStore)
  * &lt;data&gt;/chaincode-channels/              IPC queue directories of running chaincodes
+ * &lt;data&gt;/chaincode-packages/              code packages of running chaincodes, written out per launch
  * &lt;data&gt;/channels/&lt;channel&gt;.genesis.block  the genesis block of each joined channel
  * </pre>
  * Genesis blocks are written atomically (temporary file, sync, rename), so a channel is joined on disk exactly when
@@ -118,6 +119,11 @@ final class PeerDirectory implements AutoCloseable {
 
     Path chaincodeChannels() {
         return root.resolve("chaincode-channels");
+    }
+
+    /** The code packages of running chaincodes, written out per launch; emptied when the peer opens. */
+    Path chaincodePackages() {
+        return root.resolve("chaincode-packages");
     }
 
     Path genesisBlockFile(final String channelId) {

@@ -63,6 +63,19 @@ class PeerLifecycleTest {
     }
 
     @Test
+    void codePackagesACrashedRunLeftAreDeletedWhenThePeerOpens(@TempDir final Path root) throws Exception {
+        try (TestNetwork network = TestNetwork.create(root, ORG1)) {
+            final Path packages = network.peerDirectory(ORG1).resolve("chaincode-packages");
+            network.peer(0).close();
+            final Path stale = Files.createDirectories(packages.resolve("kv-1.0-1"));
+            Files.write(stale.resolve("kv.jar"), new byte[] {1, 2, 3});
+            try (Peer reopened = network.peerBuilder(ORG1).open()) {
+                assertThat(LeakCheck.entries(packages)).as("stale launch directories").isEmpty();
+            }
+        }
+    }
+
+    @Test
     void joiningIsPersistedIdempotentAndChecked(@TempDir final Path root) {
         try (TestNetwork network = TestNetwork.create(root, ORG1)) {
             final Peer peer = network.peer(0);
@@ -201,7 +214,8 @@ class PeerLifecycleTest {
         peer.close();
         LeakCheck.threadsNamed("chaincode-", "ipc-", "orderer-", "solo-orderer-", "committer-", "peer-")
                 .assertNothingLeft(network.peerDirectory(ORG1).resolve("chaincode-channels"),
-                network.peerDirectory(ORG2).resolve("chaincode-channels"));
+                network.peerDirectory(ORG2).resolve("chaincode-channels"),
+                network.peerDirectory(ORG1).resolve("chaincode-packages"));
         assertThatThrownBy(() -> peer.joinChannel(network.genesisBlock())).isInstanceOf(IllegalStateException.class)
                 .hasMessage("peer peer0.org1.example.com is closed");
         assertThatThrownBy(() -> peer.channel(TestNetwork.CHANNEL).orElseThrow().height())

@@ -631,7 +631,8 @@ public final class ChaincodeSupport implements AutoCloseable {
 
         /**
          * Where the code packages of running chaincodes are written out (default: a temporary directory deleted on
-         * close). Each launch gets its own subdirectory, deleted when the chaincode ends.
+         * close). Each launch gets its own subdirectory, deleted when the chaincode ends. A directory given here must be
+         * the support's own: what it holds when the support starts (launch directories a crashed run left) is deleted.
          */
         public Builder packageDir(final Path dir) {
             this.packageDir = Objects.requireNonNull(dir, "dir");

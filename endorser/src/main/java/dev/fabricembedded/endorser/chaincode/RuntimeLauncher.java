@@ -10,6 +10,7 @@ import dev.fabricembedded.scc.ccprovider.InvalidChaincodeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -89,6 +90,12 @@ final class RuntimeLauncher implements AutoCloseable {
             } else {
                 this.workDir = Files.createDirectories(workDir.toAbsolutePath().normalize());
                 this.ownsWorkDir = false;
+                // what the launches of a run that crashed left: each launch's directory is deleted when it ends
+                try (DirectoryStream<Path> stale = Files.newDirectoryStream(this.workDir)) {
+                    for (final Path entry : stale) {
+                        deleteRecursively(entry);
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the chaincode package directory: " + e.getMessage(), e);
