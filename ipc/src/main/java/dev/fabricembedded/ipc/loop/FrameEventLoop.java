@@ -99,9 +99,18 @@ public final class FrameEventLoop {
     static final long LEASE_RETURN_TIMEOUT_MILLIS = 2_000;
     private static final long LEASE_RETURN_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(LEASE_RETURN_TIMEOUT_MILLIS);
     private static final long LEASE_RETURN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** Attempts of {@link #tryLease} while the event-loop thread is in the middle of one read (a few hundred ns). */
-    private static final int LEASE_ATTEMPTS = 2_000;
+    /**
+     * How long {@link #tryLease} waits for the event-loop thread to finish the one read it may be in. That read takes
+     * a few hundred ns, but the thread can be descheduled in the middle of it (a loaded 2-core machine, a cycle file
+     * being mapped): a bound by time, not by attempts, keeps a taker from giving up on a lease it would have had a
+     * moment later. A caller that gets {@code null} waits for the loop to deliver anyway, so waiting here costs
+     * nothing the fallback would not.
+     */
+    static final long LEASE_WAIT_MILLIS = 100;
+    private static final long LEASE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(LEASE_WAIT_MILLIS);
     private static final int LEASE_SPINS = 100;
+    private static final int LEASE_YIELDS = 1_000;
+    private static final long LEASE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     /** The owner word's value once the loop closes: nobody reads the source any more. */
     private static final Object RETIRED = new Object();
     private static final Logger LOG = LoggerFactory.getLogger(FrameEventLoop.class);
@@ -336,8 +345,8 @@ public final class FrameEventLoop {
     /**
      * Takes the inbound lease for the calling thread (see {@link InboundLease} and the class comment). Never waits
      * for a holder; waits for the event-loop thread to finish the single read it may be doing (it takes no further
-     * read while a thread is in here), giving up after a few thousand spins and yields if that thread is descheduled
-     * in the middle of it.
+     * read while a thread is in here): spins, yields, then parks briefly, giving up after
+     * {@value #LEASE_WAIT_MILLIS} ms more if that thread stays descheduled in the middle of it.
      *
      * @return the lease, or {@code null} if the loop has no source, is closed or closing, this is the event-loop
      *         thread, or a lease is held (by any thread, this one included)
@@ -349,7 +358,8 @@ public final class FrameEventLoop {
         Lease lease = new Lease(Thread.currentThread());
         leaseTakers.incrementAndGet();
         try {
-            for (int attempt = 0; attempt < LEASE_ATTEMPTS; attempt++) {
+            long deadline = 0;
+            for (int attempt = 0; ; attempt++) {
                 Object owner = sourceOwner;
                 if (owner == null) {
                     if (SOURCE_OWNER.compareAndSet(this, null, lease)) {
@@ -363,11 +373,18 @@ public final class FrameEventLoop {
                     return null;
                 } else if (attempt < LEASE_SPINS) {
                     Thread.onSpinWait();
-                } else {
+                } else if (attempt < LEASE_SPINS + LEASE_YIELDS) {
                     Thread.yield();
+                } else {
+                    long now = System.nanoTime();
+                    if (deadline == 0) {
+                        deadline = now + LEASE_WAIT_NANOS;
+                    } else if (now - deadline >= 0) {
+                        return null;
+                    }
+                    LockSupport.parkNanos(this, LEASE_PARK_NANOS);
                 }
             }
-            return null;
         } finally {
             leaseTakers.decrementAndGet();
         }
