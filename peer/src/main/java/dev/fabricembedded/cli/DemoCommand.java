@@ -1,20 +1,18 @@
 package dev.fabricembedded.cli;
 
+import dev.fabricembedded.endorser.runtime.FileTree;
 import dev.fabricembedded.gateway.SubmitResult;
 import dev.fabricembedded.peer.network.EmbeddedNetwork;
 import dev.fabricembedded.peer.network.NetworkLayout;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -67,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(packageJar);
             if (data == null) {
-                deleteRecursively(dir);
+                FileTree.delete(dir);
             }
         }
         return 0;
@@ -145,21 +143,6 @@ final class DemoCommand implements Callable<Integer> {
                         + "); rebuild with: mvn -B -q install -DskipTests");
             }
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
         }
     }
 }

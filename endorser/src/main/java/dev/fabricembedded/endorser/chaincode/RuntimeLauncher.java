@@ -2,6 +2,7 @@ package dev.fabricembedded.endorser.chaincode;
 
 import dev.fabricembedded.endorser.runtime.ChaincodeRuntime;
 import dev.fabricembedded.endorser.runtime.CodePackageFiles;
+import dev.fabricembedded.endorser.runtime.FileTree;
 import dev.fabricembedded.endorser.runtime.InProcessRuntime;
 import dev.fabricembedded.endorser.runtime.LaunchSpec;
 import dev.fabricembedded.scc.ccprovider.ChaincodePackage;
@@ -9,12 +10,9 @@ import dev.fabricembedded.scc.ccprovider.ChaincodePackageStore;
 import dev.fabricembedded.scc.ccprovider.InvalidChaincodeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -296,22 +294,7 @@ final class RuntimeLauncher implements AutoCloseable {
 
     private static void deleteRecursively(final Path root) {
         try {
-            if (!Files.exists(root)) {
-                return;
-            }
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(final Path dir, final IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTree.delete(root);
         } catch (IOException e) {
             LOG.warn("could not delete the chaincode package directory {}: {}", root, e.toString());
         }

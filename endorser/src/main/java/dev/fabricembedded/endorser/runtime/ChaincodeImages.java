@@ -116,7 +116,7 @@ final class ChaincodeImages {
         } finally {
             if (context != null) {
                 try {
-                    ChannelBaseDirectory.deleteRecursively(context);
+                    FileTree.delete(context);
                 } catch (IOException e) {
                     LOG.warn("could not delete the image build context {}: {}", context, e.toString());
                 }

@@ -3,11 +3,8 @@ package dev.fabricembedded.endorser.runtime;
 import dev.fabricembedded.ipc.chronicle.ChannelDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -78,28 +75,9 @@ final class ChannelBaseDirectory implements AutoCloseable {
             return;
         }
         try {
-            deleteRecursively(path);
+            FileTree.delete(path);
         } catch (IOException e) {
             LOG.warn("could not delete the chaincode channel directory {}: {}", path, e.toString());
         }
-    }
-
-    static void deleteRecursively(final Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(final Path dir, final IOException exc) throws IOException {
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

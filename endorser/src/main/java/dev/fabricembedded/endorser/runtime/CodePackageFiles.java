@@ -100,7 +100,7 @@ public final class CodePackageFiles implements AutoCloseable {
     @Override
     public void close() {
         try {
-            ChannelBaseDirectory.deleteRecursively(directory);
+            FileTree.delete(directory);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete code package directory " + directory + ": " + e.getMessage(),
                     e);
@@ -184,11 +184,11 @@ public final class CodePackageFiles implements AutoCloseable {
     private static void clean(final Path directory, final boolean created) {
         try {
             if (created) {
-                ChannelBaseDirectory.deleteRecursively(directory);
+                FileTree.delete(directory);
             } else {
                 try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
                     for (final Path entry : entries) {
-                        ChannelBaseDirectory.deleteRecursively(entry);
+                        FileTree.delete(entry);
                     }
                 }
             }

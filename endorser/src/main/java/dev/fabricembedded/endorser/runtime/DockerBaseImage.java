@@ -7,7 +7,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +101,7 @@ public final class DockerBaseImage {
             // stream as JSON (docker-java issue 2377), so the build API is used instead
             final Path dockerfile = Files.writeString(work.resolve("Dockerfile"),
                     "FROM scratch\nADD rootfs.tar /\n", StandardCharsets.UTF_8);
-            ChannelBaseDirectory.deleteRecursively(java);
+            FileTree.delete(java);
             docker.buildImageCmd(work.toFile())
                     .withDockerfile(dockerfile.toFile())
                     .withTags(Set.of(name))
@@ -124,7 +123,7 @@ public final class DockerBaseImage {
         } finally {
             if (work != null) {
                 try {
-                    ChannelBaseDirectory.deleteRecursively(work);
+                    FileTree.delete(work);
                 } catch (IOException e) {
                     LOG.warn("could not delete {}: {}", work, e.toString());
                 }

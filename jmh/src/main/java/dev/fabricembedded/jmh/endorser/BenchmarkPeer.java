@@ -1,5 +1,6 @@
 package dev.fabricembedded.jmh.endorser;
 
+import dev.fabricembedded.endorser.runtime.FileTree;
 import com.google.protobuf.ByteString;
 import dev.fabricembedded.endorser.Endorser;
 import dev.fabricembedded.endorser.EndorserChannels;
@@ -31,13 +32,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.stream.Stream;
 
 /**
  * A one-organisation peer for the endorser benchmarks: a ledger, a package store holding {@link GetPutChaincode},
@@ -170,11 +169,7 @@ final class BenchmarkPeer implements AutoCloseable {
             endorser.close();
         } finally {
             ledger.close();
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (final Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
+            FileTree.delete(dir);
         }
     }
 }

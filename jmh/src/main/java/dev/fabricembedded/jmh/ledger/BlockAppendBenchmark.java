@@ -1,5 +1,6 @@
 package dev.fabricembedded.jmh.ledger;
 
+import dev.fabricembedded.endorser.runtime.FileTree;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
@@ -79,7 +80,7 @@ public class BlockAppendBenchmark {
         appender.close();
         queue.close();
         file.close();
-        Workload.deleteRecursively(directory);
+        FileTree.delete(directory);
     }
 
     @Benchmark

@@ -1,5 +1,6 @@
 package dev.fabricembedded.jmh.ledger;
 
+import dev.fabricembedded.endorser.runtime.FileTree;
 import com.google.protobuf.ByteString;
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.CommitResult;
@@ -91,7 +92,7 @@ public class CommitBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() throws Exception {
             ledger.close();
-            Workload.deleteRecursively(directory);
+            FileTree.delete(directory);
         }
     }
 

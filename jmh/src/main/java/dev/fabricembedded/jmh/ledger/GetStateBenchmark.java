@@ -1,5 +1,6 @@
 package dev.fabricembedded.jmh.ledger;
 
+import dev.fabricembedded.endorser.runtime.FileTree;
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.ChannelLedgerBuilder;
 import dev.fabricembedded.ledger.state.CachedWorldState;
@@ -136,7 +137,7 @@ public class GetStateBenchmark {
         if (cachedState != null) {
             cachedState.close();
         }
-        Workload.deleteRecursively(directory);
+        FileTree.delete(directory);
     }
 
     @Benchmark

@@ -1,5 +1,6 @@
 package dev.fabricembedded.jmh.ledger;
 
+import dev.fabricembedded.endorser.runtime.FileTree;
 import com.google.protobuf.ByteString;
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.block.BlockStore;
@@ -69,8 +70,8 @@ public class RecoveryBenchmark {
             }
         }
         // keep only the block store: state and history must be rebuilt from it
-        Workload.deleteRecursively(template.resolve("state"));
-        Workload.deleteRecursively(template.resolve("history"));
+        FileTree.delete(template.resolve("state"));
+        FileTree.delete(template.resolve("history"));
     }
 
     @Setup(Level.Invocation)
@@ -90,12 +91,12 @@ public class RecoveryBenchmark {
 
     @TearDown(Level.Invocation)
     public void deleteCopy() throws IOException {
-        Workload.deleteRecursively(work);
+        FileTree.delete(work);
     }
 
     @TearDown(Level.Trial)
     public void deleteTemplate() throws IOException {
-        Workload.deleteRecursively(template);
+        FileTree.delete(template);
     }
 
     @Benchmark

@@ -1,5 +1,6 @@
 package dev.fabricembedded.jmh.peer;
 
+import dev.fabricembedded.endorser.runtime.FileTree;
 import dev.fabricembedded.examples.KeyValueChaincode;
 import dev.fabricembedded.gateway.Contract;
 import dev.fabricembedded.gateway.Gateway;
@@ -33,17 +34,14 @@ import org.openjdk.jmh.infra.ThreadParams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.stream.Stream;
 
 /**
  * End-to-end {@code Contract.submit} through the gateway, closed loop with 1 and 2 client threads: the kv chaincode
@@ -165,13 +163,7 @@ public class SubmitBenchmark {
         gateway.close();
         peer.close();
         orderer.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (final Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        FileTree.delete(dir);
     }
 
     /** One client thread's key sequence (distinct keys: blind writes never conflict). */

@@ -1,5 +1,6 @@
 package dev.fabricembedded.peer.network;
 
+import dev.fabricembedded.endorser.runtime.FileTree;
 import dev.fabricembedded.msp.devca.Organization;
 import dev.fabricembedded.orderer.channelconfig.BatchSettings;
 import dev.fabricembedded.orderer.channelconfig.ChannelProfile;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.hyperledger.fabric.protos.common.Block;
@@ -100,17 +100,8 @@ final class NetworkInitializer {
 
     /** Deletes a file tree: the temporary directory, or folders cryptogen does not write inside it. */
     private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.warn("could not delete {}: {}", path, e.getMessage());
-                }
-            });
+        try {
+            FileTree.delete(root);
         } catch (IOException e) {
             LOG.warn("could not delete {}: {}", root, e.getMessage());
         }
