@@ -69,15 +69,18 @@ import org.slf4j.LoggerFactory;
  * worker stops only by the compare-and-set IDLE → STOPPED, so a task a submitter managed to put into an idle slot
  * before that is run; a worker is started only under the pool's lock after checking {@code closed}, which
  * {@link #close} sets under the same lock; an invocation enqueued after close is taken back and rejected, and the
- * ones {@link #close} finds waiting are dropped (as {@code ThreadPoolExecutor.shutdownNow} drops them: their channel
- * is closed, and the handler fails their requests).
+ * ones {@link #close} finds waiting are dropped (as {@code ThreadPoolExecutor.shutdownNow} drops them: the connection
+ * closes its channel first, so they could not answer anyway). The hand-off stamp that decides a worker's next poll
+ * is written before the compare-and-set and is only a hint: a second submitter's failed offer may overwrite it, which
+ * misjudges one poll, nothing else.
  *
  * <p><b>Idle polling</b> ({@code idleSpin}): on a 2-core machine a polling worker takes a core away from the
  * threads doing the endorsement's cryptography, so it polls only while it pays: a worker polls after finishing an
  * invocation only if its previous idle period ended (the submitter stamps the hand-off) within {@code idleSpin};
  * otherwise it parks at once, and a worker that polled for the whole window in vain parks and does not poll next
  * time. It spins for the first 2 µs of the window and yields between looks for the rest, so that a thread ready to
- * run on its core is not kept waiting by the poll. Invocations arriving close together keep the hottest worker polling; a sparse stream costs no polling.
+ * run on its core is not kept waiting by the poll. Invocations arriving close together keep the hottest worker
+ * polling; a sparse stream costs no polling.
  * {@link Duration#ZERO} never polls.
  *
  * <p>Public only so that a benchmark can set it beside a {@code ThreadPoolExecutor}; chaincode code never uses it
@@ -134,8 +137,8 @@ public final class InvocationWorkers implements Executor, AutoCloseable {
      *                        that close together ({@link Duration#ZERO}: never)
      * @param shutdownTimeout how long {@link #close} waits for the workers after interrupting them
      */
-    public InvocationWorkers(final String chaincodeId, final int threads, final int waitingCapacity, final Duration idleSpin,
-            final Duration shutdownTimeout) {
+    public InvocationWorkers(final String chaincodeId, final int threads, final int waitingCapacity,
+            final Duration idleSpin, final Duration shutdownTimeout) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
