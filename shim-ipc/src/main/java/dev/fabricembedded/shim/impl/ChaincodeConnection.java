@@ -7,17 +7,8 @@ import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.shim.Chaincode;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One chaincode's connection to its peer: the shim state machine on a frame channel plus the bounded pool of
@@ -35,28 +26,25 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Threads: the channel's event loop runs the state machine; workers are named
- * {@code chaincode-<name:version>-worker-<n>} and are daemon threads, so a chaincode that never returns cannot keep
- * a process alive. {@link #close} closes the channel first (which fails every pending request), then stops the
- * workers, interrupting chaincode still running, and waits for them up to the shutdown timeout.
+ * <p>Threads: the channel's event loop runs the state machine and hands each invocation to the most recently idle
+ * worker ({@link InvocationWorkers}: a compare-and-set, no lock, no system call while the worker still polls);
+ * workers are named {@code chaincode-<name:version>-worker-<n>} and are daemon threads, so a chaincode that never
+ * returns cannot keep a process alive. {@link #close} closes the channel first (which fails every pending request),
+ * then stops the workers, interrupting chaincode still running, and waits for them up to the shutdown timeout.
  */
 public final class ChaincodeConnection implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChaincodeConnection.class);
-
     private final String chaincodeId;
     private final ShimHandler handler;
-    private final ThreadPoolExecutor workers;
+    private final InvocationWorkers workers;
     private final FrameChannel channel;
-    private final Duration shutdownTimeout;
 
-    private ChaincodeConnection(final String chaincodeId, final ShimHandler handler, final ThreadPoolExecutor workers,
-            final FrameChannel channel, final Duration shutdownTimeout) {
+    private ChaincodeConnection(final String chaincodeId, final ShimHandler handler, final InvocationWorkers workers,
+            final FrameChannel channel) {
         this.chaincodeId = chaincodeId;
         this.handler = handler;
         this.workers = workers;
         this.channel = channel;
-        this.shutdownTimeout = shutdownTimeout;
     }
 
     /**
@@ -93,15 +81,7 @@ public final class ChaincodeConnection implements AutoCloseable {
     @Override
     public void close() {
         channel.close();
-        workers.shutdownNow();
-        try {
-            if (!workers.awaitTermination(shutdownTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                LOG.warn("chaincode {}: {} worker thread(s) still running {} after close (chaincode ignoring"
-                        + " interrupts)", chaincodeId, workers.getActiveCount(), shutdownTimeout);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        workers.close();
     }
 
     /** Configuration of a {@link ChaincodeConnection}; the defaults are those of Fabric's Java shim. */
@@ -112,6 +92,7 @@ public final class ChaincodeConnection implements AutoCloseable {
         private int queueCapacity = 5000;
         private WaitStrategy waitStrategy = WaitStrategy.spinYieldPark();
         private Duration shutdownTimeout = Duration.ofSeconds(5);
+        private Duration workerIdleSpin = Duration.ofNanos(20_000);
         private boolean completeFailedInvokes;
 
         private Builder(final Chaincode chaincode, final String chaincodeId) {
@@ -154,6 +135,22 @@ public final class ChaincodeConnection implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a worker that finished an invocation polls for the next one before parking, when invocations
+         * have been arriving that close together (default 20 µs; {@link Duration#ZERO}: park at once). A worker
+         * caught polling takes the next invocation without a wake-up; a sparse stream never polls, so on a machine
+         * with few cores the workers do not take CPU from the threads that send the invocations (see
+         * {@link InvocationWorkers}).
+         */
+        public Builder workerIdleSpin(final Duration spin) {
+            Objects.requireNonNull(spin, "spin");
+            if (spin.isNegative()) {
+                throw new IllegalArgumentException("workerIdleSpin must not be negative, got " + spin);
+            }
+            this.workerIdleSpin = spin;
+            return this;
+        }
+
         /** How long {@link ChaincodeConnection#close} waits for workers after interrupting them (default 5 s). */
         public Builder shutdownTimeout(final Duration timeout) {
             this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
@@ -179,36 +176,22 @@ public final class ChaincodeConnection implements AutoCloseable {
          * @throws RuntimeException whatever the connector or the first send throws; nothing is left running then
          */
         public ChaincodeConnection open(final Function<FrameHandler, FrameChannel> connector) {
-            final BlockingQueue<Runnable> waiting = queueCapacity == 0
-                    ? new SynchronousQueue<>()
-                    : new ArrayBlockingQueue<>(queueCapacity);
-            final ThreadPoolExecutor workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0L,
-                    TimeUnit.MILLISECONDS, waiting, workerThreadFactory(chaincodeId),
-                    new ThreadPoolExecutor.AbortPolicy());
+            final InvocationWorkers workers = new InvocationWorkers(chaincodeId, workerThreads, queueCapacity,
+                    workerIdleSpin, shutdownTimeout);
             final ShimHandler handler = new ShimHandler(chaincodeId, chaincode, workers, waitStrategy,
                     completeFailedInvokes);
             FrameChannel channel = null;
             try {
                 channel = Objects.requireNonNull(connector.apply(handler), "connector returned no channel");
                 handler.register(channel);
-                return new ChaincodeConnection(chaincodeId, handler, workers, channel, shutdownTimeout);
+                return new ChaincodeConnection(chaincodeId, handler, workers, channel);
             } catch (RuntimeException e) {
                 if (channel != null) {
                     channel.close();
                 }
-                workers.shutdownNow();
+                workers.close();
                 throw e;
             }
-        }
-
-        private static ThreadFactory workerThreadFactory(final String chaincodeId) {
-            final AtomicInteger next = new AtomicInteger();
-            return runnable -> {
-                final Thread thread = new Thread(runnable,
-                        "chaincode-" + chaincodeId + "-worker-" + next.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            };
         }
     }
 }

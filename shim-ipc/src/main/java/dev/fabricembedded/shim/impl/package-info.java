@@ -5,7 +5,9 @@
  *
  * <p>Thread ownership: the ipc channel's single event-loop thread owns the state machine and the map of running
  * transactions (no locks on the message path); chaincode invocations run on the connection's named worker
- * threads, each owning its transaction's stub and iterators; a worker and the event loop meet only in one
+ * threads ({@link dev.fabricembedded.shim.impl.InvocationWorkers}: the event loop puts each INIT/TRANSACTION into the
+ * most recently idle worker's single slot by compare-and-set and unparks it only if it parked), each owning its
+ * transaction's stub and iterators; a worker and the event loop meet only in one
  * compare-and-set slot per transaction (the single outstanding request) and in a lock-free queue of finished
  * transactions. A worker waiting for a request's answer reads the channel's inbound queue itself while it holds the
  * channel's inbound lease ({@link dev.fabricembedded.ipc.InboundLease}, one worker at a time): it keeps its own answer

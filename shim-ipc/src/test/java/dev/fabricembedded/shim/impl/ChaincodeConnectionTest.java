@@ -74,6 +74,8 @@ class ChaincodeConnectionTest {
                 .hasMessageContaining("workerThreads must be at least 1");
         assertThatThrownBy(() -> ChaincodeConnection.builder(cc, "a:1").queueCapacity(-1))
                 .hasMessageContaining("queueCapacity must not be negative");
+        assertThatThrownBy(() -> ChaincodeConnection.builder(cc, "a:1").workerIdleSpin(Duration.ofNanos(-1)))
+                .hasMessageContaining("workerIdleSpin must not be negative");
         final FrameChannel none = null;
         assertThatThrownBy(() -> ChaincodeConnection.builder(cc, "a:1").open(h -> none))
                 .isInstanceOf(NullPointerException.class).hasMessage("connector returned no channel");

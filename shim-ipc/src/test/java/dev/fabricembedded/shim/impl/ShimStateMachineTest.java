@@ -258,6 +258,21 @@ class ShimStateMachineTest {
     }
 
     @Test
+    void withoutWaitingRoomABusyPoolAnswersFailedToSubmitTaskForProcessing() throws Exception {
+        final CountDownLatch release = new CountDownLatch(1);
+        try (InJvmChaincode shim = InJvmChaincode.ready(blockingUntil(release, new CountDownLatch(1)),
+                b -> b.workerThreads(1).queueCapacity(0))) {
+            final CompletableFuture<ChaincodeMessage> running = shim.peer.execute(Type.TRANSACTION, "ch", "t1", "f");
+            final ChaincodeMessage rejected = shim.peer.execute(Type.INIT, "ch", "t2", "f").get(10, TimeUnit.SECONDS);
+            assertThat(rejected.getType()).isEqualTo(Type.ERROR);
+            assertThat(rejected.getPayload().toStringUtf8()).isEqualTo("Failed to submit task for processing");
+            assertThat(rejected.getTxid()).isEqualTo("t2");
+            release.countDown();
+            assertThat(running.get(10, TimeUnit.SECONDS).getType()).isEqualTo(Type.COMPLETED);
+        }
+    }
+
+    @Test
     void closingTheChannelFailsTheWaitingRequestAndEndsInClosed() throws Exception {
         final AtomicReference<Throwable> seen = new AtomicReference<>();
         final CountDownLatch failed = new CountDownLatch(1);
