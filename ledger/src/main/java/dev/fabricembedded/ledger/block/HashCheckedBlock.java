@@ -10,8 +10,8 @@ import java.util.HexFormat;
 /**
  * A block with a header and data whose {@code data_hash} has been checked against its data. Appending one to a
  * {@link FileBlockStore} checks only its place in the chain (number and previous hash), not the hash over its data
- * again: on the committing thread that hash (SHA-256 over the whole block, ~350 KB for 100 endorsed transactions)
- * was computed twice per commit before this type existed, once by the ledger and once by the store.
+ * again: that hash (SHA-256 over the whole block, ~0.3 ms for the ~350 KB of 100 endorsed transactions) would
+ * otherwise be computed twice per commit on the committing thread, once by the ledger and once by the store.
  *
  * <p>Only {@link #of} creates one, so holding a {@code HashCheckedBlock} is the proof of the check; {@link
  * #withMetadata} keeps header and data (the checked part) and replaces the metadata, which the hash does not cover
