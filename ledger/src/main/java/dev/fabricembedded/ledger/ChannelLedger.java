@@ -76,6 +76,16 @@ public interface ChannelLedger extends AutoCloseable {
      */
     CommitResult commit(Block block);
 
+    /**
+     * {@link #commit(Block)} of a block prepared beforehand ({@link PreparedBlock#of}, on any thread): the same
+     * checks, codes and guarantees, without checking the data hash and parsing the transactions again while the
+     * commit holds the state lock.
+     *
+     * @throws BlockRejectedException as {@link #commit(Block)} (the data hash was checked by the preparation)
+     * @throws LedgerException        as {@link #commit(Block)}
+     */
+    CommitResult commit(PreparedBlock block);
+
     /** Read access to the committed blocks. */
     BlockReader blockStore();
 

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.fabricembedded.ledger.block.BlockReader;
 import dev.fabricembedded.ledger.block.BlockStore;
 import dev.fabricembedded.ledger.block.FileBlockStore;
+import dev.fabricembedded.ledger.block.HashCheckedBlock;
 import dev.fabricembedded.ledger.block.TransactionRecord;
 import dev.fabricembedded.ledger.block.TxValidationFlags;
 import dev.fabricembedded.ledger.history.BlockHistoryQueryExecutor;
@@ -264,50 +265,64 @@ final class KvLedger implements ChannelLedger {
                 throw new BlockRejectedException(BlockRejectedException.Reason.MALFORMED, number,
                         "block " + number + " has no " + (block.hasHeader() ? "data" : "header"));
             }
-            FileBlockStore.verifyLinks(block, blocks.height(), blocks.chainInfo().getCurrentBlockHash().toByteArray());
-            final List<ParsedTransaction> transactions = parse(block);
-            final List<String> txIds = new ArrayList<>(transactions.size());
-            for (ParsedTransaction tx : transactions) {
-                txIds.add(tx.txId());
-            }
-            final byte[] initialFlags = TxValidationFlags.fromBlock(block).toByteArray();
-            final BlockValidation validation;
-            final Block stored;
-            final long stamp = stateLock.acquireExclusive("commit of block " + number);
-            try {
-                validation = validator.validate(number, transactions, initialFlags, blocks::containsTxId, false);
-                state.checkCapacity(validation.batch(), number);
-                stored = withFlags(block, validation.flags());
-                blocks.append(stored, txIds);
-                try {
-                    state.apply(validation.batch(), number, false);
-                } catch (RuntimeException e) {
-                    fail("state commit of block " + number + " failed: " + e.getMessage());
-                    throw e;
-                }
-            } finally {
-                stateLock.releaseExclusive(stamp);
-            }
-            if (history != null) {
-                try {
-                    history.apply(number, validation.keyWrites());
-                } catch (RuntimeException e) {
-                    fail("history commit of block " + number + " failed: " + e.getMessage());
-                    throw e;
-                }
-            }
-            return new CommitResult(number, TxValidationFlags.of(validation.flags()), stored);
+            // number and previous hash first, as Fabric reports them before the data hash
+            FileBlockStore.verifyPosition(block, blocks.height(), blocks.chainInfo().getCurrentBlockHash().toByteArray());
+            return commitPrepared(PreparedBlock.of(block));
         }
     }
 
-    /** The block with its final flags in the TRANSACTIONS_FILTER slot, metadata padded to Fabric's 5 slots. */
-    private static Block withFlags(final Block block, final byte[] flags) {
+    @Override
+    public CommitResult commit(final PreparedBlock prepared) {
+        synchronized (commitMonitor) {
+            checkUsable();
+            return commitPrepared(prepared);
+        }
+    }
+
+    /** Steps 2-7 of the commit path (docs/ARCHITECTURE.md), under the commit monitor. */
+    private CommitResult commitPrepared(final PreparedBlock prepared) {
+        final Block block = prepared.block();
+        final long number = prepared.number();
+        FileBlockStore.verifyPosition(block, blocks.height(), blocks.chainInfo().getCurrentBlockHash().toByteArray());
+        final byte[] initialFlags = TxValidationFlags.fromBlock(block).toByteArray();
+        final BlockValidation validation;
+        final Block stored;
+        final long stamp = stateLock.acquireExclusive("commit of block " + number);
+        try {
+            validation = validator.validate(number, prepared.transactions(), initialFlags, blocks::containsTxId,
+                    false);
+            state.checkCapacity(validation.batch(), number);
+            final HashCheckedBlock withCodes = prepared.checked().withMetadata(withFlags(block, validation.flags()));
+            stored = withCodes.block();
+            blocks.append(withCodes, prepared.txIds());
+            try {
+                state.apply(validation.batch(), number, false);
+            } catch (RuntimeException e) {
+                fail("state commit of block " + number + " failed: " + e.getMessage());
+                throw e;
+            }
+        } finally {
+            stateLock.releaseExclusive(stamp);
+        }
+        if (history != null) {
+            try {
+                history.apply(number, validation.keyWrites());
+            } catch (RuntimeException e) {
+                fail("history commit of block " + number + " failed: " + e.getMessage());
+                throw e;
+            }
+        }
+        return new CommitResult(number, TxValidationFlags.of(validation.flags()), stored);
+    }
+
+    /** The block's metadata with its final flags in the TRANSACTIONS_FILTER slot, padded to Fabric's 5 slots. */
+    private static BlockMetadata withFlags(final Block block, final byte[] flags) {
         final BlockMetadata.Builder metadata = block.getMetadata().toBuilder();
         while (metadata.getMetadataCount() < METADATA_SLOTS) {
             metadata.addMetadata(ByteString.EMPTY);
         }
         metadata.setMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE, ByteString.copyFrom(flags));
-        return block.toBuilder().setMetadata(metadata).build();
+        return metadata.build();
     }
 
     private void fail(final String reason) {

@@ -244,17 +244,33 @@ public final class FileBlockStore implements BlockStore {
     @Override
     public synchronized void append(final Block block, final List<String> txIds) {
         checkOpen();
-        final Head current = head;
         final long number = block.hasHeader() ? block.getHeader().getNumber() : -1;
         if (!block.hasHeader() || !block.hasData()) {
             throw new BlockRejectedException(BlockRejectedException.Reason.MALFORMED, number,
                     "block " + number + " has no " + (block.hasHeader() ? "data" : "header"));
         }
+        final Head current = head;
+        verifyPosition(block, current.height(), current.currentHash());
+        append(HashCheckedBlock.of(block), txIds);
+    }
+
+    /**
+     * Appends a block whose data hash is already checked: only its number and previous hash are checked here, then
+     * the record is written and synced, the number index entry written, and its transaction ids and hash indexed.
+     *
+     * @throws BlockRejectedException if its number is not {@link #height()} or its {@code previous_hash} is not the
+     *                                last block's hash
+     */
+    public synchronized void append(final HashCheckedBlock checked, final List<String> txIds) {
+        checkOpen();
+        final Block block = checked.block();
+        final Head current = head;
+        final long number = checked.number();
         if (txIds.size() != block.getData().getDataCount()) {
             throw new IllegalArgumentException("block " + number + " has " + block.getData().getDataCount()
                     + " transactions but " + txIds.size() + " transaction ids were given");
         }
-        verifyLinks(block, current.height(), current.currentHash());
+        verifyPosition(block, current.height(), current.currentHash());
         final byte[] payload = block.toByteArray();
         final BlockFiles.Position position = files.append(number, payload);
         final byte[] hash = BlockHashes.headerHash(block.getHeader());
@@ -270,6 +286,17 @@ public final class FileBlockStore implements BlockStore {
      * @throws BlockRejectedException on any mismatch
      */
     public static void verifyLinks(final Block block, final long height, final byte[] lastHash) {
+        verifyPosition(block, height, lastHash);
+        HashCheckedBlock.of(block);
+    }
+
+    /**
+     * Checks a block's number and previous hash against a chain of {@code height} blocks whose last hash is
+     * {@code lastHash} (Fabric's texts), not its data hash (see {@link HashCheckedBlock}).
+     *
+     * @throws BlockRejectedException on a mismatch
+     */
+    public static void verifyPosition(final Block block, final long height, final byte[] lastHash) {
         final BlockHeader header = block.getHeader();
         final long number = header.getNumber();
         if (number != height) {
@@ -282,13 +309,6 @@ public final class FileBlockStore implements BlockStore {
                     "unexpected Previous block hash. Expected PreviousHash = [" + HexFormat.of().formatHex(lastHash)
                             + "], PreviousHash referred in the latest block= [" + HexFormat.of().formatHex(previous)
                             + "]");
-        }
-        final byte[] dataHash = BlockHashes.dataHash(block.getData());
-        if (!Arrays.equals(dataHash, header.getDataHash().toByteArray())) {
-            throw new BlockRejectedException(BlockRejectedException.Reason.WRONG_DATA_HASH, number,
-                    "block " + number + " data hash mismatch: header says ["
-                            + HexFormat.of().formatHex(header.getDataHash().toByteArray()) + "], data hashes to ["
-                            + HexFormat.of().formatHex(dataHash) + "]");
         }
     }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.fabricembedded.ledger.BlockRejectedException;
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.CommitResult;
+import dev.fabricembedded.ledger.PreparedBlock;
 import dev.fabricembedded.ledger.block.BlockHashes;
 import dev.fabricembedded.orderer.block.BlockVerificationResult;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
@@ -158,18 +159,24 @@ public final class BlockCommitter implements AutoCloseable {
                     continue;
                 }
                 ValidatedBlock validated = null;
+                PreparedBlock prepared = null;
                 if (early != null) {
                     TxValidator.Pending started = early;
                     early = null;
+                    // the block passed the §5.5 checks (data hash included) in startEarly; prepared while the
+                    // workers finish it
+                    prepared = prepareOrAbandon(block, started);
                     validated = validator.finishIfCurrent(started).orElse(null);
                 }
                 if (validated == null) {
-                    validated = verifyAndValidate(block);
+                    TxValidator.Pending started = validator.start(block);
+                    prepared = verifyAndPrepare(block, started, prepared);
+                    validated = validator.finish(started);
                 }
                 if (k + 1 < blocks.size()) {
                     early = startEarly(block, blocks.get(k + 1));
                 }
-                committed.accept(commitValidated(validated));
+                committed.accept(commitValidated(validated, prepared));
             }
         } finally {
             if (early != null) {
@@ -179,19 +186,29 @@ public final class BlockCommitter implements AutoCloseable {
     }
 
     /**
-     * The §5.5 checks and the validation of the next block. The checks run on this thread while the workers already
-     * validate: a refused block is refused all the same (its validation is waited for and dropped), and the checks'
-     * own cost (the data hash over the whole block, the orderer's signature) leaves the critical path.
+     * The §5.5 checks and the ledger's preparation ({@link PreparedBlock}: data hash, parse of every transaction) of a
+     * block whose validation has started on the workers. Both run on this thread while the workers validate: a refused
+     * block is refused all the same (its validation is waited for and dropped), and their cost (mostly hashing and
+     * parsing the whole block) leaves the critical path, in particular the ledger commit, which is serial.
      */
-    private ValidatedBlock verifyAndValidate(Block block) {
-        TxValidator.Pending started = validator.start(block);
+    private PreparedBlock verifyAndPrepare(Block block, TxValidator.Pending started, PreparedBlock prepared) {
         try {
             verify(block, ledger.height(), ledger.chainInfo().getCurrentBlockHash());
+            return prepared != null ? prepared : PreparedBlock.of(block);
         } catch (RuntimeException e) {
             validator.abandon(started);
             throw e;
         }
-        return validator.finish(started);
+    }
+
+    /** The ledger's preparation of a block started early, done on this thread while the workers finish it. */
+    private PreparedBlock prepareOrAbandon(Block block, TxValidator.Pending started) {
+        try {
+            return PreparedBlock.of(block);
+        } catch (RuntimeException e) {
+            validator.abandon(started);
+            throw e;
+        }
     }
 
     /** The §5.5 checks; a failure refuses the block. */
@@ -222,8 +239,8 @@ public final class BlockCommitter implements AutoCloseable {
         return started;
     }
 
-    private CommittedBlock commitValidated(ValidatedBlock validated) {
-        CommitResult result = ledger.commit(validated.block());
+    private CommittedBlock commitValidated(ValidatedBlock validated, PreparedBlock prepared) {
+        CommitResult result = ledger.commit(prepared.withMetadata(validated.block().getMetadata()));
         List<CommittedTransaction> transactions = new ArrayList<>(validated.transactions().size());
         for (ValidatedTransaction tx : validated.transactions()) {
             transactions.add(outcome(tx, result));

@@ -5,6 +5,10 @@ import static dev.fabricembedded.peer.committer.CommitterNetwork.AND_POLICY;
 import static dev.fabricembedded.peer.committer.CommitterNetwork.OR_POLICY;
 import static dev.fabricembedded.peer.committer.CommitterNetwork.deploy;
 import static dev.fabricembedded.peer.committer.CommitterNetwork.invoke;
+import static dev.fabricembedded.peer.committer.CommitterNetwork.ns;
+import static dev.fabricembedded.peer.committer.CommitterNetwork.read;
+import static dev.fabricembedded.peer.committer.CommitterNetwork.rwset;
+import static dev.fabricembedded.peer.committer.CommitterNetwork.write;
 import static dev.fabricembedded.peer.committer.CommitterNetwork.peer1;
 import static dev.fabricembedded.peer.committer.CommitterNetwork.upgrade;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
 import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,6 +83,41 @@ class ConsecutiveBlocksTest {
 
         assertCodes(committed.get(0), TxValidationCode.VALID);
         assertCodes(committed.get(1), TxValidationCode.DUPLICATE_TXID);
+    }
+
+    @Test
+    void readsOfKeysTheBlockBeforeOrAnEarlierTransactionWroteAreMvccConflictsInTheStoredFilter() {
+        net.commit(deploy("mycc", "1.0", OR_POLICY).build());
+        long seededAt = net.commit(invoke("mycc", "1.0").writes("mycc", "a", "1", "b", "1").build()).number();
+        // block k rewrites a; block k+1 (validated while k is committed, prepared before it) reads a and b at the
+        // seeded version: a is stale, b is read then written by the first transaction, so the second conflicts
+        Envelope rewriteA = invoke("mycc", "1.0").writes("mycc", "a", "2").build();
+        Envelope readsA = invoke("mycc", "1.0").rwset(rwset(ns("mycc", KVRWSet.newBuilder()
+                .addReads(read("a", seededAt, 0)).addWrites(write("c", ByteString.copyFromUtf8("x"))).build())))
+                .build();
+        Envelope readsWritesB = invoke("mycc", "1.0").rwset(rwset(ns("mycc", KVRWSet.newBuilder()
+                .addReads(read("b", seededAt, 0)).addWrites(write("b", ByteString.copyFromUtf8("2"))).build())))
+                .build();
+        Envelope readsB = invoke("mycc", "1.0").rwset(rwset(ns("mycc", KVRWSet.newBuilder()
+                .addReads(read("b", seededAt, 0)).addWrites(write("d", ByteString.copyFromUtf8("y"))).build())))
+                .build();
+
+        List<CommittedBlock> committed = net.committer.commit(chain(List.of(rewriteA),
+                List.of(readsA, readsWritesB, readsB)));
+
+        assertCodes(committed.get(0), TxValidationCode.VALID);
+        assertCodes(committed.get(1), TxValidationCode.MVCC_READ_CONFLICT, TxValidationCode.VALID,
+                TxValidationCode.MVCC_READ_CONFLICT);
+        assertThat(committed.get(1).transactions().get(0).message()).contains("Reason code [MVCC_READ_CONFLICT]");
+        Block stored = net.ledger.blockStore().blockByNumber(committed.get(1).number()).orElseThrow();
+        assertThat(stored).isEqualTo(committed.get(1).block());
+        assertThat(stored.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE).toByteArray())
+                .containsExactly(TxValidationCode.MVCC_READ_CONFLICT_VALUE, TxValidationCode.VALID_VALUE,
+                        TxValidationCode.MVCC_READ_CONFLICT_VALUE);
+        assertThat(net.state("mycc", "a")).isEqualTo("2".getBytes());
+        assertThat(net.state("mycc", "b")).isEqualTo("2".getBytes());
+        assertThat(net.state("mycc", "c")).isNull();
+        assertThat(net.state("mycc", "d")).isNull();
     }
 
     @Test
