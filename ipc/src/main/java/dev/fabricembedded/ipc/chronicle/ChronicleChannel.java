@@ -281,6 +281,11 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         return loop.wakesOnInput();
     }
 
+    /** Whether this end's event-loop thread sleeps on its doorbell (or is about to); for tests. */
+    boolean asleepOnBell() {
+        return loop.isAsleepOnBell();
+    }
+
     /**
      * With doorbells, nothing: an idle event-loop thread sleeps on its bell as the inbound queue's reader (a returned
      * lease makes it the reader again), so the other side's next frame wakes it at once. Without, an empty task (see

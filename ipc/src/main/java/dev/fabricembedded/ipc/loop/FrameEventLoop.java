@@ -347,6 +347,14 @@ public final class FrameEventLoop {
         return bell != null;
     }
 
+    /**
+     * {@code true} while the event-loop thread is asleep on its doorbell or about to block on it (armed, looking at
+     * its sources one last time). For monitoring and tests.
+     */
+    public boolean isAsleepOnBell() {
+        return blocked;
+    }
+
     /** Rings the bell if the event-loop thread is (about to be) asleep on it; once per sleep. */
     private void ringIfBlocked() {
         SourceBell b = bell;
