@@ -36,10 +36,11 @@ public interface WaitStrategy {
     boolean mayPark(int idleCount);
 
     /**
-     * How many consecutive empty polls a waiter spends before it blocks, when it can be woken without polling: an
-     * event-loop thread whose channel has a doorbell (another process rings it after writing), or a thread that the
-     * producer of what it waits for unparks. Such a waiter skips this strategy's yielding and timed parking, which on a
-     * machine with fewer cores than runnable threads only take CPU from the threads doing the work. {@code -1} (the
+     * How many consecutive empty polls a waiter spends (idling per {@link #idle} for each) before it blocks, when it can
+     * be woken without polling: an event-loop thread whose channel has a doorbell (another process rings it after
+     * writing), or a thread that the producer of what it waits for unparks. Such a waiter cuts this strategy's yielding
+     * short and never parks for a bounded time: on a machine with fewer cores than runnable threads a long yield phase
+     * takes CPU from the threads doing the work (a yielding thread still gets its fair share). {@code -1} (the
      * default): never block, keep idling per {@link #idle} ({@link #busySpin()}, {@link #yielding()}: they are chosen
      * for their polling).
      */
@@ -62,8 +63,8 @@ public interface WaitStrategy {
 
     /**
      * The default: spins about 3 µs, yields for about 200 µs more, then parks from 50 µs doubling up to 2 ms
-     * (see {@link SpinYieldParkWaitStrategy#DEFAULT}); a waiter that can be woken (a doorbell) spins a little longer
-     * and then blocks instead of yielding and parking ({@link #blockAfter()}).
+     * (see {@link SpinYieldParkWaitStrategy#DEFAULT}); a waiter that can be woken (a doorbell) blocks after the spins
+     * and 50 yields instead of yielding on and parking ({@link #blockAfter()}).
      */
     static WaitStrategy spinYieldPark() {
         return SpinYieldParkWaitStrategy.DEFAULT;

@@ -146,8 +146,8 @@ final class TransactionContext {
      * and hurries it (the loop reads from then on: the chaincode is busy for a while) and parks until the answer
      * unparks it or the deadline passes, so the timeout is exact whatever the strategy. When the event-loop thread
      * {@code loopWakesOnInput} (a channel with doorbells: the chaincode's next frame wakes it), the waiter stops
-     * polling earlier, after the strategy's {@link WaitStrategy#blockAfter()} spins, and parks the same way: yielding
-     * would only take the cores from the threads doing the work. Must be called by the thread that created the
+     * polling earlier, after the strategy's {@link WaitStrategy#blockAfter()} idle steps, and parks the same way: a long
+     * yield phase would only take the cores from the threads doing the work. Must be called by the thread that created the
      * context.
      *
      * @param reader           this execution's reader of its own frames, or null to wait for the event-loop thread only
@@ -178,11 +178,7 @@ final class TransactionContext {
             }
             final boolean block = blockAfter >= 0 ? idle >= blockAfter : strategy.mayPark(idle);
             if (!block) {
-                if (blockAfter >= 0) {
-                    Thread.onSpinWait();
-                } else {
-                    strategy.idle(idle);
-                }
+                strategy.idle(idle);
             } else {
                 if (reader != null) {
                     reader.handOver();

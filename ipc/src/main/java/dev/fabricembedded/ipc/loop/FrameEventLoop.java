@@ -182,6 +182,11 @@ public final class FrameEventLoop {
      * for another read, so a taker is not starved by a loop reading a stream of frames or polling an empty queue.
      */
     private final AtomicInteger leaseTakers = new AtomicInteger();
+    /**
+     * The lease holder while it is inside {@link FrameSource#poll}: a close the source asks for then keeps order.
+     * Written and compared by the holder's thread only (any other thread finds a value other than itself), so plain.
+     */
+    private Thread sourceReadByLeaseHolder;
 
     // ---- owned by the event-loop thread ----
     /** Tasks the event-loop thread submitted to itself; they run as soon as the current callback returns. */
@@ -316,11 +321,18 @@ public final class FrameEventLoop {
 
     /**
      * Closes at once: frames and tasks not yet handled are discarded and {@code onClose} is delivered next with
-     * the first close reason (this one unless the loop was already closing).
+     * the first close reason (this one unless the loop was already closing). Called by the source while a lease
+     * holder reads it (a corrupt frame, a read failure), it closes in order instead: the frames the holder forwarded
+     * before are delivered first, as they would have been had the event-loop thread read them.
      *
      * @return {@code true} if this call fixed the close reason
      */
     public boolean closeNow(CloseReason closeReason) {
+        if (sourceReadByLeaseHolder == Thread.currentThread()) {
+            // the lease holder's read found a corrupt frame or failed: the frames it forwarded before go first, as the
+            // event-loop thread, reading itself, would have delivered them before reading further
+            return closeOrdered(closeReason);
+        }
         boolean won = reason.compareAndSet(null, Objects.requireNonNull(closeReason, "closeReason"));
         discardPending = true;
         if (!isEventThread()) {
@@ -514,7 +526,7 @@ public final class FrameEventLoop {
                     if (idleCount >= blockAfter) {
                         sleepOnBell(); // the count stays: after a wake-up that brought nothing, block again
                     } else {
-                        Thread.onSpinWait();
+                        waitStrategy.idle(idleCount);
                         idleCount++;
                     }
                     continue;
@@ -822,7 +834,13 @@ public final class FrameEventLoop {
             if (closing != null || sourceOwner != this) {
                 throw closed(closing);
             }
-            byte[] frame = source.poll(FrameEventLoop.this);
+            byte[] frame;
+            sourceReadByLeaseHolder = holder;
+            try {
+                frame = source.poll(FrameEventLoop.this);
+            } finally {
+                sourceReadByLeaseHolder = null;
+            }
             if (frame == null) {
                 closing = reason.get();
                 if (closing != null) {

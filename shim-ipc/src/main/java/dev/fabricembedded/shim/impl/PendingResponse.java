@@ -68,10 +68,10 @@ final class PendingResponse {
     /**
      * Waits for the outcome, idling with {@code strategy} between checks. Before an idle step that may park, the
      * waiter announces it so that {@link #complete} unparks it; spinning steps cost the completer nothing. With
-     * {@code blockAfter >= 0} it spins that many times and then parks until the completer unparks it, skipping the
-     * strategy's yields (for a completer that is woken without polling: an event loop on a doorbell).
+     * {@code blockAfter >= 0} it idles that many times and then parks until the completer unparks it, cutting the
+     * strategy's yields short (for a completer that is woken without polling: an event loop on a doorbell).
      *
-     * @param blockAfter spins before parking without a bound, or {@code -1} to follow {@code strategy} throughout
+     * @param blockAfter idle steps before parking without a bound, or {@code -1} to follow {@code strategy} throughout
      * @return the peer's message
      * @throws RequestFailedException when {@link #fail} was called instead
      * @throws InterruptedException   if the waiting thread is interrupted
@@ -95,8 +95,6 @@ final class PendingResponse {
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-            } else if (blockAfter >= 0) {
-                Thread.onSpinWait();
             } else {
                 strategy.idle(idle);
             }

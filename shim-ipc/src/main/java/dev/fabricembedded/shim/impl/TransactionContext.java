@@ -124,9 +124,9 @@ final class TransactionContext {
      * whose parks are bounded: this thread is now the reader, and a frame written by another process cannot wake it.
      * When the channel closes, it returns so that the caller gives the lease back and finds the failure that
      * {@code onClose} set. With {@code blockAfter >= 0} (the event loop sleeps on a doorbell that the peer's frames
-     * ring) it spins only that many empty polls and returns unsettled: the caller gives the lease back, which makes the
-     * sleeping loop the reader again, and blocks until the loop hands the answer over, instead of yielding the cores
-     * away from the threads computing the answer.
+     * ring) it idles only that many empty polls and returns unsettled: the caller gives the lease back, which makes the
+     * sleeping loop the reader again, and blocks until the loop hands the answer over, instead of yielding on and taking
+     * the cores from the threads computing the answer.
      */
     private void awaitThroughLease(final InboundLease lease, final PendingResponse slot, final int blockAfter)
             throws InterruptedException {
@@ -151,14 +151,10 @@ final class TransactionContext {
                 }
                 continue;
             }
-            if (blockAfter >= 0) {
-                if (idle >= blockAfter) {
-                    return;
-                }
-                Thread.onSpinWait();
-            } else {
-                waitStrategy.idle(idle);
+            if (blockAfter >= 0 && idle >= blockAfter) {
+                return;
             }
+            waitStrategy.idle(idle);
             if (waitStrategy.mayPark(idle) && Thread.interrupted()) {
                 throw new InterruptedException();
             }
