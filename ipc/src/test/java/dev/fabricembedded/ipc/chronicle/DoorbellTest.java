@@ -254,6 +254,13 @@ class DoorbellTest {
         IpcThreads.assertNoneLeft("polling-c");
     }
 
+    @Test
+    void aDirectoryWhereFifosCannotBeMadeGetsNoneAndAnnouncesNone() throws Exception {
+        // mkfifo fails (here: no such directory); the channel is then created without doorbells, as doorbells(false)
+        assertThat(Doorbell.createFiles(base.resolve("no-such-directory"))).isFalse();
+        assertThat(base.resolve("no-such-directory")).doesNotExist();
+    }
+
     private static void pause(long nanos) {
         long end = System.nanoTime() + nanos;
         while (System.nanoTime() < end) {
