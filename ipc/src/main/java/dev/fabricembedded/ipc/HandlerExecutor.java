@@ -72,6 +72,16 @@ public interface HandlerExecutor extends Executor {
     }
 
     /**
+     * {@code true} when the event-loop thread, idle, is woken by a frame the other side writes (a Chronicle channel
+     * with doorbells) instead of noticing it at its next poll. A thread waiting for an answer may then hand reading
+     * back to the loop and block (park until the handler hands the answer over) after a short spin, instead of
+     * polling or yielding; {@link #hurry()} is not needed. {@code false} by default.
+     */
+    default boolean wakesOnInput() {
+        return false;
+    }
+
+    /**
      * Takes the {@link InboundLease} for the calling thread: until it is closed, this thread reads the inbound frames
      * itself, keeps those its {@link FrameClaim} accepts, and the event-loop thread delivers the others. Meant for a
      * thread that sent a request and waits for the answer (see {@link InboundLease} for why and for the holder's

@@ -35,7 +35,9 @@ package dev.fabricembedded.ipc;
  * a third polling thread competing on a small machine with the two that carry the conversation. A thread that needs
  * the loop promptly after the return (it expects a frame nobody will lease for) hurries it with a task:
  * {@link HandlerExecutor#execute} (even an empty one) unparks the loop, which then polls at full speed again, as it
- * does after any work. Frames the holder forwarded are published into the loop's ring, which wakes it as well.
+ * does after any work. Frames the holder forwarded are published into the loop's ring, which wakes it as well. With
+ * doorbells ({@link HandlerExecutor#wakesOnInput()}) the loop sleeps on its bell instead of parking, and returning the
+ * lease to a sleeping loop makes it the reader again without waking it: the other side's next frame rings it.
  *
  * <p>The holder's duties: poll continually while it holds the lease (the liveness check counts a held lease as
  * "waiting for input", so a holder that stops polling makes the other side look silent), idle between polls only

@@ -16,12 +16,16 @@ public final class SpinYieldParkWaitStrategy implements WaitStrategy {
      * hint costs ~27 ns and a yield ~0.5 µs, so that is ~3 µs spinning and ~200 µs yielding, long enough to
      * cover the gaps of an active request/response conversation. A park of 50 µs lasts ~125 µs (Linux timer
      * slack), and every wake-up costs ~20-25 µs of CPU there, so a 2 ms ceiling keeps an idle event-loop thread near 1 %
-     * of a core while the first frame after a quiet period waits at most ~2 ms per hop.
+     * of a core while the first frame after a quiet period waits at most ~2 ms per hop. A waiter that can be woken
+     * (a doorbell) spins the same ~3 µs, yields 10 times (~5 µs on an idle core, a scheduler slice each when the cores
+     * are taken, which is when the thread it waits for gets to run) and then blocks: a getState answered by a thread
+     * that has a core, or gets one at the yield, costs no system call, and a longer wait costs no CPU.
      */
-    static final SpinYieldParkWaitStrategy DEFAULT =
-            new SpinYieldParkWaitStrategy(100, 400, TimeUnit.MICROSECONDS.toNanos(50), TimeUnit.MILLISECONDS.toNanos(2));
+    static final SpinYieldParkWaitStrategy DEFAULT = new SpinYieldParkWaitStrategy(100, 400,
+            TimeUnit.MICROSECONDS.toNanos(50), TimeUnit.MILLISECONDS.toNanos(2), 110);
 
     private final int spins;
+    private final int blockAfter;
     private final int yieldsUntil;
     private final long minParkNanos;
     private final long maxParkNanos;
@@ -33,17 +37,36 @@ public final class SpinYieldParkWaitStrategy implements WaitStrategy {
      * @param maxParkNanos longest park duration (the pause doubles until it reaches it)
      */
     public SpinYieldParkWaitStrategy(int spins, int yields, long minParkNanos, long maxParkNanos) {
-        if (spins < 0 || yields < 0) {
-            throw new IllegalArgumentException("spins and yields must be >= 0, got " + spins + " and " + yields);
+        this(spins, yields, minParkNanos, maxParkNanos, spins);
+    }
+
+    /**
+     * @param spins        empty polls answered by a spin-wait hint
+     * @param yields       further empty polls answered by {@link Thread#yield()}
+     * @param minParkNanos first park duration
+     * @param maxParkNanos longest park duration (the pause doubles until it reaches it)
+     * @param blockAfter   empty polls (spins first, then yields) after which a waiter that can be woken blocks
+     *                     instead of continuing with the yields and parks
+     */
+    public SpinYieldParkWaitStrategy(int spins, int yields, long minParkNanos, long maxParkNanos, int blockAfter) {
+        if (spins < 0 || yields < 0 || blockAfter < 0) {
+            throw new IllegalArgumentException("spins, yields and blockAfter must be >= 0, got " + spins + ", " + yields
+                    + " and " + blockAfter);
         }
         if (minParkNanos <= 0 || maxParkNanos < minParkNanos) {
             throw new IllegalArgumentException(
                     "park durations must satisfy 0 < min <= max, got " + minParkNanos + " and " + maxParkNanos + " ns");
         }
         this.spins = spins;
+        this.blockAfter = blockAfter;
         this.yieldsUntil = spins + yields;
         this.minParkNanos = minParkNanos;
         this.maxParkNanos = maxParkNanos;
+    }
+
+    @Override
+    public int blockAfter() {
+        return blockAfter;
     }
 
     @Override
@@ -67,6 +90,6 @@ public final class SpinYieldParkWaitStrategy implements WaitStrategy {
     @Override
     public String toString() {
         return "spinYieldPark(spins=" + spins + ", yields=" + (yieldsUntil - spins) + ", park="
-                + minParkNanos / 1000 + ".." + maxParkNanos / 1000 + " µs)";
+                + minParkNanos / 1000 + ".." + maxParkNanos / 1000 + " µs, blockAfter=" + blockAfter + ")";
     }
 }

@@ -35,6 +35,19 @@ public interface WaitStrategy {
      */
     boolean mayPark(int idleCount);
 
+    /**
+     * How many consecutive empty polls a waiter spends (idling per {@link #idle} for each) before it blocks, when it can
+     * be woken without polling: an event-loop thread whose channel has a doorbell (another process rings it after
+     * writing), or a thread that the producer of what it waits for unparks. Such a waiter cuts this strategy's yielding
+     * short and never parks for a bounded time: on a machine with fewer cores than runnable threads a long yield phase
+     * takes CPU from the threads doing the work (a yielding thread still gets its fair share). {@code -1} (the
+     * default): never block, keep idling per {@link #idle} ({@link #busySpin()}, {@link #yielding()}: they are chosen
+     * for their polling).
+     */
+    default int blockAfter() {
+        return -1;
+    }
+
     /** Spins on {@link Thread#onSpinWait()} forever: lowest latency, one full core per polling thread. */
     static WaitStrategy busySpin() {
         return BusySpinWaitStrategy.INSTANCE;
@@ -50,14 +63,23 @@ public interface WaitStrategy {
 
     /**
      * The default: spins about 3 µs, yields for about 200 µs more, then parks from 50 µs doubling up to 2 ms
-     * (see {@link SpinYieldParkWaitStrategy#DEFAULT}).
+     * (see {@link SpinYieldParkWaitStrategy#DEFAULT}); a waiter that can be woken (a doorbell) blocks after the spins
+     * and 10 yields instead of yielding on and parking ({@link #blockAfter()}).
      */
     static WaitStrategy spinYieldPark() {
         return SpinYieldParkWaitStrategy.DEFAULT;
     }
 
-    /** A spin-then-yield-then-park strategy with explicit phases. */
+    /** A spin-then-yield-then-park strategy with explicit phases; a waiter that can be woken blocks after the spins. */
     static WaitStrategy spinYieldPark(int spins, int yields, Duration minPark, Duration maxPark) {
-        return new SpinYieldParkWaitStrategy(spins, yields, minPark.toNanos(), maxPark.toNanos());
+        return new SpinYieldParkWaitStrategy(spins, yields, minPark.toNanos(), maxPark.toNanos(), spins);
+    }
+
+    /**
+     * A spin-then-yield-then-park strategy with explicit phases, and the spins after which a waiter that can be woken
+     * blocks ({@link #blockAfter()}).
+     */
+    static WaitStrategy spinYieldPark(int spins, int yields, Duration minPark, Duration maxPark, int blockAfter) {
+        return new SpinYieldParkWaitStrategy(spins, yields, minPark.toNanos(), maxPark.toNanos(), blockAfter);
     }
 }

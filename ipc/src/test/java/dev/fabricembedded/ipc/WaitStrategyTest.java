@@ -37,7 +37,7 @@ class WaitStrategyTest {
     @Test
     void spinYieldParkRejectsNonsense() {
         assertThatThrownBy(() -> new SpinYieldParkWaitStrategy(-1, 0, 1, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spins and yields must be >= 0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spins, yields and blockAfter must be >= 0");
         assertThatThrownBy(() -> new SpinYieldParkWaitStrategy(0, 0, 10, 5))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 < min <= max");
         assertThatThrownBy(() -> new SpinYieldParkWaitStrategy(0, 0, 0, 5))

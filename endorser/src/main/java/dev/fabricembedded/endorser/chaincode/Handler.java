@@ -200,7 +200,8 @@ final class Handler implements FrameHandler {
         if (reader == null) {
             expectRequests(out);
         }
-        return transaction.await(timeout, support.executionWaitStrategy(), reader);
+        final boolean loopWakesOnInput = out instanceof HandlerExecutor loop && loop.wakesOnInput();
+        return transaction.await(timeout, support.executionWaitStrategy(), reader, loopWakesOnInput);
     }
 
     /**

@@ -120,7 +120,8 @@ final class OwnFrameReader implements AutoCloseable {
      * Gives reading back to the event-loop thread while frames of this transaction are still to come (the executing
      * thread is about to park), and hurries it ({@link HandlerExecutor#hurry()}): a returned lease does not wake the
      * loop by itself (it would notice within about a millisecond and then poll only once per park), but the chaincode
-     * may answer any moment. Idempotent.
+     * may answer any moment (with ipc doorbells the hurry does nothing: the returned lease makes the sleeping loop the reader
+     * and the chaincode's next frame rings it). Idempotent.
      */
     void handOver() {
         if (open) {

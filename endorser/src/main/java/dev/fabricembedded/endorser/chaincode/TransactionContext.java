@@ -144,16 +144,21 @@ final class TransactionContext {
      * {@code strategy}; while the strategy would still spin or yield, it first lets {@code reader} (if any) read and
      * serve this execution's own frames; once the strategy would park, it hands reading over to the event-loop thread
      * and hurries it (the loop reads from then on: the chaincode is busy for a while) and parks until the answer
-     * unparks it or the deadline passes, so the timeout is exact whatever the strategy. Must be called by the thread
-     * that created the context.
+     * unparks it or the deadline passes, so the timeout is exact whatever the strategy. When the event-loop thread
+     * {@code loopWakesOnInput} (a channel with doorbells: the chaincode's next frame wakes it), the waiter stops
+     * polling earlier, after the strategy's {@link WaitStrategy#blockAfter()} idle steps, and parks the same way: a long
+     * yield phase would only take the cores from the threads doing the work. Must be called by the thread that created the
+     * context.
      *
-     * @param reader this execution's reader of its own frames, or null to wait for the event-loop thread only
+     * @param reader           this execution's reader of its own frames, or null to wait for the event-loop thread only
+     * @param loopWakesOnInput whether the channel's event-loop thread is woken by the chaincode's frames
      * @throws ChaincodeException {@code timeout expired while executing transaction}, {@code interrupted while
      *                            executing transaction}, or why the stream ended
      */
-    ChaincodeMessage await(final Duration timeout, final WaitStrategy strategy, final OwnFrameReader reader)
-            throws ChaincodeException {
+    ChaincodeMessage await(final Duration timeout, final WaitStrategy strategy, final OwnFrameReader reader,
+            final boolean loopWakesOnInput) throws ChaincodeException {
         final long deadline = System.nanoTime() + timeout.toNanos();
+        final int blockAfter = loopWakesOnInput ? strategy.blockAfter() : -1;
         int idle = 0;
         Object value;
         while ((value = outcome) == null) {
@@ -171,7 +176,8 @@ final class TransactionContext {
             if (Thread.currentThread().isInterrupted()) {
                 throw new ChaincodeException("interrupted while executing transaction");
             }
-            if (!strategy.mayPark(idle)) {
+            final boolean block = blockAfter >= 0 ? idle >= blockAfter : strategy.mayPark(idle);
+            if (!block) {
                 strategy.idle(idle);
             } else {
                 if (reader != null) {

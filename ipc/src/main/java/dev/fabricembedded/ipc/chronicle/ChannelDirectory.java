@@ -29,7 +29,12 @@ import org.slf4j.LoggerFactory;
  *   channel.properties         format, maximum frame size, roll cycle, and the creator's pid + start time
  *   creator-to-attacher/       Chronicle Queue written only by the creating side (e.g. peer → chaincode)
  *   attacher-to-creator/       Chronicle Queue written only by the attaching side (e.g. chaincode → peer)
+ *   creator.bell, attacher.bell  FIFOs the creating / attaching side's event loop blocks on when idle ({@link Doorbell})
+ *   doorbells                  the two bells' shared state words (128 bytes, memory-mapped by both sides)
  * </pre>
+ *
+ * <p>The doorbells are made when the channel is created, unless disabled or impossible (no {@code mkfifo}): then
+ * {@code channel.properties} does not announce them and both sides poll as without doorbells.
  *
  * <p>The creator's pid and process start time identify a directory whose creator is gone (a crashed run):
  * {@link #cleanStale(Path)} deletes those, and creating a channel over one replaces it instead of reusing a
@@ -75,6 +80,11 @@ public final class ChannelDirectory {
         return properties.getProperty("rollCycle");
     }
 
+    /** Whether the creator made doorbells: then both sides must use them (the other side rings only if announced). */
+    boolean hasDoorbells() {
+        return "fifo".equals(properties.getProperty("doorbells"));
+    }
+
     long creatorPid() {
         return Long.parseLong(properties.getProperty("creator.pid"));
     }
@@ -83,9 +93,11 @@ public final class ChannelDirectory {
      * Creates a fresh channel directory (mode 0700; the base directory is created too if missing). A stale
      * channel directory at the same path (its creator is gone) is deleted first.
      *
+     * @param doorbells whether to make the doorbells (FIFOs and their state file); a failure to make them is logged
+     *                  and the channel goes without
      * @throws IllegalStateException if the path is a live channel's directory, or an unrelated non-empty one
      */
-    static ChannelDirectory create(Path dir, int maxFrameSize, String rollCycle) {
+    static ChannelDirectory create(Path dir, int maxFrameSize, String rollCycle, boolean doorbells) {
         try {
             if (Files.exists(dir)) {
                 Optional<Creator> creator = Creator.of(dir);
@@ -113,6 +125,9 @@ public final class ChannelDirectory {
             props.setProperty("rollCycle", rollCycle);
             props.setProperty("creator.pid", Long.toString(self.pid()));
             props.setProperty("creator.start", self.info().startInstant().map(Instant::toString).orElse(""));
+            if (doorbells && Doorbell.createFiles(dir)) {
+                props.setProperty("doorbells", "fifo");
+            }
             Path tmp = dir.resolve(PROPERTIES + ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 props.store(out, "Fabric Embedded IPC channel; deleted when the channel closes");
@@ -202,7 +217,8 @@ public final class ChannelDirectory {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 if (!name.equals(CREATOR_TO_ATTACHER) && !name.equals(ATTACHER_TO_CREATOR)
-                        && !name.equals(PROPERTIES + ".tmp")) {
+                        && !name.equals(PROPERTIES + ".tmp") && !name.equals(Doorbell.CREATOR_FIFO)
+                        && !name.equals(Doorbell.ATTACHER_FIFO) && !name.equals(Doorbell.STATE_FILE)) {
                     return false;
                 }
             }

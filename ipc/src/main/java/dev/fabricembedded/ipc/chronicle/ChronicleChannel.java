@@ -81,6 +81,8 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
     /** Frames written so far (data, keepalive, close); guarded by {@link #writeLock}. */
     private long framesWritten;
 
+    /** The other side's doorbell, rung after each append while it sleeps; {@code null} without doorbells. */
+    private final Doorbell outboundBell;
     private final InboundQueueReader inbound;
     private final FrameEventLoop loop;
     private final Thread livenessThread;
@@ -89,7 +91,8 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
     private volatile boolean running = true;
 
     private ChronicleChannel(ChronicleChannelBuilder settings, ChannelDirectory directory, boolean creator,
-                             FrameHandler handler, SingleChronicleQueue outbound, SingleChronicleQueue inboundQueue) {
+                             FrameHandler handler, SingleChronicleQueue outbound, SingleChronicleQueue inboundQueue,
+                             Doorbell inboundBell, Doorbell outboundBell) {
         this.name = settings.name();
         this.directory = directory;
         this.creator = creator;
@@ -103,7 +106,8 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         this.appender = outbound.createAppender();
         // the appender is used by whichever thread holds writeLock
         this.appender.singleThreadedCheckDisabled(true);
-        this.inbound = new InboundQueueReader(name, inboundQueue, maxFrameSize);
+        this.outboundBell = outboundBell;
+        this.inbound = new InboundQueueReader(name, inboundQueue, maxFrameSize, inboundBell);
         this.loop = new FrameEventLoop(name, this, handler, settings.waitStrategy(), settings.ringSize(), inbound,
                 this::release);
         this.livenessThread = new Thread(this::watchLiveness, "ipc-" + name + "-liveness");
@@ -121,15 +125,28 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         long blockSize = blockSizeFor(directory.maxFrameSize());
         SingleChronicleQueue outbound = null;
         SingleChronicleQueue inbound = null;
+        Doorbell inboundBell = null;
+        Doorbell outboundBell = null;
         try {
+            if (directory.hasDoorbells()) {
+                inboundBell = Doorbell.open(directory.path(), creator);
+                outboundBell = Doorbell.open(directory.path(), !creator);
+            }
             Path outPath = creator ? directory.creatorToAttacher() : directory.attacherToCreator();
             Path inPath = creator ? directory.attacherToCreator() : directory.creatorToAttacher();
             outbound = SingleChronicleQueueBuilder.binary(outPath).rollCycle(rollCycle).blockSize(blockSize).build();
             inbound = SingleChronicleQueueBuilder.binary(inPath).rollCycle(rollCycle).blockSize(blockSize).build();
-            ChronicleChannel channel = new ChronicleChannel(settings, directory, creator, handler, outbound, inbound);
+            ChronicleChannel channel = new ChronicleChannel(settings, directory, creator, handler, outbound, inbound,
+                    inboundBell, outboundBell);
             channel.start();
             return channel;
         } catch (RuntimeException | Error e) {
+            if (inboundBell != null) {
+                inboundBell.close();
+            }
+            if (outboundBell != null) {
+                outboundBell.close();
+            }
             if (inbound != null) {
                 inbound.close();
             }
@@ -224,6 +241,10 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
                 return false;
             }
             framesWritten++;
+            if (outboundBell != null) {
+                // after the append (Chronicle's release store), with a fence: see Doorbell
+                outboundBell.ringIfSleeping();
+            }
             return true;
         }
     }
@@ -252,6 +273,29 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
     @Override
     public boolean inHandlerThread() {
         return loop.isEventThread();
+    }
+
+    /** {@code true} with doorbells: the idle event-loop thread sleeps on its bell, which the other side rings. */
+    @Override
+    public boolean wakesOnInput() {
+        return loop.wakesOnInput();
+    }
+
+    /** Whether this end's event-loop thread sleeps on its doorbell (or is about to); for tests. */
+    boolean asleepOnBell() {
+        return loop.isAsleepOnBell();
+    }
+
+    /**
+     * With doorbells, nothing: an idle event-loop thread sleeps on its bell as the inbound queue's reader (a returned
+     * lease makes it the reader again), so the other side's next frame wakes it at once. Without, an empty task (see
+     * {@link HandlerExecutor#hurry()}).
+     */
+    @Override
+    public void hurry() {
+        if (!loop.wakesOnInput()) {
+            HandlerExecutor.super.hurry();
+        }
     }
 
     /**
@@ -309,6 +353,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         long quietNanos = 0;
         long seenRead = 0;
         long silentNanos = 0;
+        long unrungNanos = 0;
         long last = System.nanoTime();
         while (running) {
             LockSupport.parkNanos(this, tick);
@@ -326,6 +371,14 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
             } else if ((quietNanos += elapsed) >= keepaliveNanos) {
                 write(FrameKind.KEEPALIVE, NO_PAYLOAD);
                 quietNanos = 0;
+            }
+
+            if (loop.wakesOnInput() && (unrungNanos += elapsed) >= keepaliveNanos) {
+                // a safety net, once per keepalive interval: an event-loop thread asleep on its doorbell looks at its
+                // queue even if a ring never came (a writer that does not ring, a FIFO that does not cross a
+                // container boundary), so such a fault costs latency, never a hang; a thread awake is not disturbed
+                unrungNanos = 0;
+                loop.wake();
             }
 
             WatchedProcess other = watched;
@@ -386,6 +439,9 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
             synchronized (writeLock) {
                 writerClosed = true;
                 appender.close();
+                if (outboundBell != null) {
+                    outboundBell.close();
+                }
             }
             outboundQueue.close();
             if (loop.isEventThread()) {

@@ -43,6 +43,7 @@ public final class ChronicleChannelBuilder {
     private Duration closeLinger = Duration.ofSeconds(2);
     private RollCycle rollCycle = RollCycles.FIVE_MINUTELY;
     private WatchedProcess watched;
+    private boolean doorbells = true;
 
     ChronicleChannelBuilder(Path dir) {
         this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
@@ -162,6 +163,18 @@ public final class ChronicleChannelBuilder {
     }
 
     /**
+     * Whether the creating side makes doorbells (default {@code true}): a FIFO per direction that an idle event-loop
+     * thread blocks on and the other process rings after writing, so that idle threads sleep instead of polling
+     * (see {@link Doorbell}). Without them (or when {@code mkfifo} fails, which is logged) waiting threads poll with
+     * the wait strategy's spin, yield and bounded parks. The attaching side follows what the creator announced in the
+     * directory, whatever it sets here.
+     */
+    public ChronicleChannelBuilder doorbells(boolean enabled) {
+        this.doorbells = enabled;
+        return this;
+    }
+
+    /**
      * The creating (peer) side: creates the directory (mode 0700; a stale one left by a crashed run is
      * replaced) and both queues, and starts the channel's threads. {@link ChronicleChannel#close()} deletes
      * the directory.
@@ -170,7 +183,7 @@ public final class ChronicleChannelBuilder {
      */
     public ChronicleChannel create(FrameHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        ChannelDirectory directory = ChannelDirectory.create(dir, maxFrameSize, RollCycleNames.of(rollCycle));
+        ChannelDirectory directory = ChannelDirectory.create(dir, maxFrameSize, RollCycleNames.of(rollCycle), doorbells);
         return ChronicleChannel.open(this, directory, true, handler);
     }
 

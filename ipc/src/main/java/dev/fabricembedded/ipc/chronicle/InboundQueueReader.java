@@ -3,6 +3,7 @@ package dev.fabricembedded.ipc.chronicle;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.loop.FrameEventLoop;
 import dev.fabricembedded.ipc.loop.FrameSource;
+import dev.fabricembedded.ipc.loop.SourceBell;
 import java.io.File;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +39,8 @@ final class InboundQueueReader implements FrameSource {
     private final SingleChronicleQueue queue;
     private final int maxFrameSize;
     private final AtomicLong excerptsRead = new AtomicLong();
+    /** The doorbell the other side rings after writing, or {@code null}; closed with the queue. */
+    private final Doorbell bell;
     /** Set by the liveness thread when the other process exited; acted upon once the queue is drained. */
     private volatile CloseReason otherSideGone;
 
@@ -53,10 +56,16 @@ final class InboundQueueReader implements FrameSource {
     private boolean closeFrameRead;
     private boolean closed;
 
-    InboundQueueReader(String name, SingleChronicleQueue queue, int maxFrameSize) {
+    InboundQueueReader(String name, SingleChronicleQueue queue, int maxFrameSize, Doorbell bell) {
         this.name = name;
         this.queue = queue;
         this.maxFrameSize = maxFrameSize;
+        this.bell = bell;
+    }
+
+    @Override
+    public SourceBell bell() {
+        return bell;
     }
 
     /** Excerpts read so far (data, keepalive and close frames): grows while the other side is heard from. */
@@ -211,7 +220,7 @@ final class InboundQueueReader implements FrameSource {
         return current;
     }
 
-    /** Closes the tailer and the inbound queue; on the event-loop thread, idempotent. */
+    /** Closes the tailer, the inbound queue and the doorbell; on the event-loop thread, idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -224,7 +233,13 @@ final class InboundQueueReader implements FrameSource {
                 tailer().close();
             }
         } finally {
-            queue.close();
+            try {
+                queue.close();
+            } finally {
+                if (bell != null) {
+                    bell.close();
+                }
+            }
         }
     }
 }

@@ -8,5 +8,10 @@
  * tasks handed to it and, after {@code onClose}, releases the transport; {@code ipc-<name>-liveness} sends
  * keepalives and watches the other side. A thread waiting for an answer may take over reading the inbound queue
  * for a while ({@code tryLeaseInbound}); the tailer is then handed over with a happens-before edge. The outbound appender is shared by sending threads under one lock.
+ *
+ * <p>Doorbells ({@code Doorbell}): a FIFO per direction and a shared state word; only the event-loop thread blocks on
+ * its FIFO (and closes it when it ends); the other process rings after appending while the loop announced that it
+ * sleeps, this process's publishers ring it through the event loop; the other side's bell is rung and closed under the
+ * outbound write lock.
  */
 package dev.fabricembedded.ipc.chronicle;

@@ -116,12 +116,18 @@ public final class FrameEventLoop {
     private static final Logger LOG = LoggerFactory.getLogger(FrameEventLoop.class);
     private static final VarHandle AWAITING_INPUT;
     private static final VarHandle SOURCE_OWNER;
+    private static final VarHandle BLOCKED;
+    /** {@link #armed}: not about to block on the bell; about to, as the source's reader; about to, while leased. */
+    private static final int NOT_ARMED = 0;
+    private static final int ARMED_READER = 1;
+    private static final int ARMED_LEASED = 2;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             AWAITING_INPUT = lookup.findVarHandle(FrameEventLoop.class, "awaitingInput", boolean.class);
             SOURCE_OWNER = lookup.findVarHandle(FrameEventLoop.class, "sourceOwner", Object.class);
+            BLOCKED = lookup.findVarHandle(FrameEventLoop.class, "blocked", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -134,7 +140,20 @@ public final class FrameEventLoop {
     /** {@code null} for a loop fed only through its ring. */
     private final FrameSource source;
     private final Runnable afterClose;
-    private final RingWakeup wakeup = new RingWakeup();
+    private final RingWakeup wakeup = new RingWakeup(this::ringIfBlocked);
+    /**
+     * The source's doorbell, which the idle event-loop thread blocks on, or {@code null}: no source, a source without
+     * one, or a wait strategy that never blocks ({@link WaitStrategy#blockAfter()} {@code -1}).
+     */
+    private final SourceBell bell;
+    /** Empty polls (spins) before the thread blocks on {@link #bell}. */
+    private final int blockAfter;
+    /**
+     * {@code true} from the moment the event-loop thread arms itself to block on {@link #bell} until it is woken or
+     * disarms: whoever takes it from {@code true} to {@code false} by compare-and-set rings (one ring per sleep).
+     */
+    @SuppressWarnings("unused")
+    private volatile boolean blocked;
     /**
      * The idle count from which {@link #waitStrategy} parks, where the thread resumes after a returned lease, or
      * {@code 0} for a strategy that never parks (it then resumes at full speed, as that strategy always runs).
@@ -163,6 +182,11 @@ public final class FrameEventLoop {
      * for another read, so a taker is not starved by a loop reading a stream of frames or polling an empty queue.
      */
     private final AtomicInteger leaseTakers = new AtomicInteger();
+    /**
+     * The lease holder while it is inside {@link FrameSource#poll}: a close the source asks for then keeps order.
+     * Written and compared by the holder's thread only (any other thread finds a value other than itself), so plain.
+     */
+    private Thread sourceReadByLeaseHolder;
 
     // ---- owned by the event-loop thread ----
     /** Tasks the event-loop thread submitted to itself; they run as soon as the current callback returns. */
@@ -171,6 +195,8 @@ public final class FrameEventLoop {
     /** An orderly close requested on the event-loop thread (by the source): finish the ring, then close. */
     private boolean closeWhenDrained;
     private boolean awaitingInputMirror;
+    /** Whether the thread announced it is about to block on the bell, and in which role ({@link #NOT_ARMED}...). */
+    private int armed = NOT_ARMED;
 
     /** A loop fed only through its ring (the in-JVM channel); see the full constructor. */
     public FrameEventLoop(String name, FrameChannel channel, FrameHandler handler, WaitStrategy waitStrategy,
@@ -197,6 +223,9 @@ public final class FrameEventLoop {
         this.source = source;
         this.afterClose = Objects.requireNonNull(afterClose, "afterClose");
         this.parkPhase = firstParkingCount(waitStrategy);
+        SourceBell sourceBell = source != null ? source.bell() : null;
+        this.blockAfter = waitStrategy.blockAfter();
+        this.bell = blockAfter >= 0 ? sourceBell : null;
         if (ringSize <= 0 || Integer.bitCount(ringSize) != 1) {
             throw new IllegalArgumentException("ring size must be a positive power of two, got " + ringSize);
         }
@@ -292,11 +321,18 @@ public final class FrameEventLoop {
 
     /**
      * Closes at once: frames and tasks not yet handled are discarded and {@code onClose} is delivered next with
-     * the first close reason (this one unless the loop was already closing).
+     * the first close reason (this one unless the loop was already closing). Called by the source while a lease
+     * holder reads it (a corrupt frame, a read failure), it closes in order instead: the frames the holder forwarded
+     * before are delivered first, as they would have been had the event-loop thread read them.
      *
      * @return {@code true} if this call fixed the close reason
      */
     public boolean closeNow(CloseReason closeReason) {
+        if (sourceReadByLeaseHolder == Thread.currentThread()) {
+            // the lease holder's read found a corrupt frame or failed: the frames it forwarded before go first, as the
+            // event-loop thread, reading itself, would have delivered them before reading further
+            return closeOrdered(closeReason);
+        }
         boolean won = reason.compareAndSet(null, Objects.requireNonNull(closeReason, "closeReason"));
         discardPending = true;
         if (!isEventThread()) {
@@ -311,6 +347,32 @@ public final class FrameEventLoop {
      */
     public void wake() {
         LockSupport.unpark(thread);
+        ringIfBlocked();
+    }
+
+    /**
+     * {@code true} when the event-loop thread, idle, blocks on the source's doorbell, which the other process rings
+     * after writing: it then reads a frame as soon as the kernel wakes it, so a waiter may hand reading back to it and
+     * block (or park until the handler hands the answer over) instead of polling, and need not hurry it.
+     */
+    public boolean wakesOnInput() {
+        return bell != null;
+    }
+
+    /**
+     * {@code true} while the event-loop thread is asleep on its doorbell or about to block on it (armed, looking at
+     * its sources one last time). For monitoring and tests.
+     */
+    public boolean isAsleepOnBell() {
+        return blocked;
+    }
+
+    /** Rings the bell if the event-loop thread is (about to be) asleep on it; once per sleep. */
+    private void ringIfBlocked() {
+        SourceBell b = bell;
+        if (b != null && blocked && BLOCKED.compareAndSet(this, true, false)) {
+            b.ring();
+        }
     }
 
     /** The reason the loop closed or is closing, or {@code null} while open. */
@@ -366,6 +428,10 @@ public final class FrameEventLoop {
                         if (reason.get() != null) {
                             lease.close();
                             return null;
+                        }
+                        if (bell != null) {
+                            // the holder polls now: the writer need not ring a loop that may sleep through the lease
+                            bell.withdrawSleep();
                         }
                         return lease;
                     }
@@ -450,9 +516,21 @@ public final class FrameEventLoop {
                 }
                 if (worked) {
                     idleCount = 0;
+                    if (armed != NOT_ARMED) {
+                        disarm();
+                    }
                     continue;
                 }
                 setAwaitingInput(true);
+                if (bell != null) {
+                    if (idleCount >= blockAfter) {
+                        sleepOnBell(); // the count stays: after a wake-up that brought nothing, block again
+                    } else {
+                        waitStrategy.idle(idleCount);
+                        idleCount++;
+                    }
+                    continue;
+                }
                 if (sourceOwner instanceof Lease) {
                     idleLeased();
                     // a returned lease is taken up lazily: poll once per park until something happens
@@ -608,6 +686,51 @@ public final class FrameEventLoop {
     }
 
     /**
+     * Blocking on the doorbell, in two steps. Arming: the thread marks itself {@link #blocked} and, as the source's
+     * reader (no lease held), announces to the writing process that it sleeps, with a full fence; then it runs one
+     * more duty cycle, so whatever was published or written before the announcement is found. Blocking: if that
+     * cycle found nothing, it blocks on the bell until a ring, which comes from the other process (a frame appended
+     * while the announcement stood), from a publisher of this process (a task, a forwarded frame, a close, a wake-up;
+     * they ring if {@link #blocked} is set), or from a lease holder returning the source. No ring is lost: each side
+     * writes its flag, fences, then reads the other's (the writer: appends, fences, reads the announcement). A thread
+     * that armed while a lease was held does not announce (the holder polls); when it finds the lease returned before
+     * it blocks, it disarms and arms again as the reader; when the lease is returned while it sleeps, the holder makes
+     * it the reader ({@link Lease#close()}).
+     */
+    private void sleepOnBell() {
+        if (armed == NOT_ARMED) {
+            BLOCKED.setVolatile(this, true);
+            if (sourceOwner instanceof Lease) {
+                armed = ARMED_LEASED;
+                VarHandle.fullFence();
+            } else {
+                armed = ARMED_READER;
+                bell.announceSleep();
+            }
+            return;
+        }
+        if (armed == ARMED_LEASED && !(sourceOwner instanceof Lease)) {
+            disarm();
+            return;
+        }
+        bell.await();
+        BLOCKED.setVolatile(this, false);
+        armed = NOT_ARMED;
+    }
+
+    /**
+     * Work turned up after arming: no longer blocked, and the writer need not ring. A ring already on its way (the
+     * compare-and-set lost) leaves a byte in the bell: one spurious wake-up at the next sleep.
+     */
+    private void disarm() {
+        BLOCKED.compareAndSet(this, true, false);
+        if (armed == ARMED_READER) {
+            bell.withdrawSleep();
+        }
+        armed = NOT_ARMED;
+    }
+
+    /**
      * While a lease is held there is nothing to poll but the ring: park until a publication (a forwarded frame, a
      * task, a close) or a close request unparks the thread, at most {@value #LEASED_PARK_MILLIS} ms, after which it
      * looks again whether the lease was returned (a returned lease does not unpark it).
@@ -711,7 +834,13 @@ public final class FrameEventLoop {
             if (closing != null || sourceOwner != this) {
                 throw closed(closing);
             }
-            byte[] frame = source.poll(FrameEventLoop.this);
+            byte[] frame;
+            sourceReadByLeaseHolder = holder;
+            try {
+                frame = source.poll(FrameEventLoop.this);
+            } finally {
+                sourceReadByLeaseHolder = null;
+            }
             if (frame == null) {
                 closing = reason.get();
                 if (closing != null) {
@@ -754,9 +883,38 @@ public final class FrameEventLoop {
             if (returned) {
                 return;
             }
+            boolean mine = sourceOwner == this;
+            if (mine && bell != null && blocked && reason.get() == null) {
+                handReadingToSleeper();
+            }
             returned = true;
-            if (SOURCE_OWNER.compareAndSet(FrameEventLoop.this, this, null) && reason.get() != null) {
-                wakeup.signalAllWhenBlocking();
+            if (SOURCE_OWNER.compareAndSet(FrameEventLoop.this, this, null)) {
+                if (reason.get() != null) {
+                    wakeup.signalAllWhenBlocking();
+                } else if (bell != null) {
+                    // the loop armed while the lease was held and may block with no announcement standing: wake it
+                    VarHandle.fullFence();
+                    if (blocked && !bell.sleepAnnounced()) {
+                        ringIfBlocked();
+                    }
+                }
+            }
+        }
+
+        /**
+         * The event-loop thread sleeps on the bell (it blocked while the lease was held, or is about to): make it the
+         * source's reader again without waking it. Announce to the writer that the reader sleeps, then hand over what
+         * arrived before the announcement (a forwarded frame wakes the loop); whatever is appended later rings.
+         */
+        private void handReadingToSleeper() {
+            bell.announceSleep();
+            try {
+                byte[] frame;
+                while ((frame = source.poll(FrameEventLoop.this)) != null) {
+                    forward(frame);
+                }
+            } catch (ChannelClosedException closing) {
+                // the loop is closing: it releases the source without reading it
             }
         }
 

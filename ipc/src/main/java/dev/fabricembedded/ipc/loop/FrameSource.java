@@ -27,6 +27,14 @@ public interface FrameSource {
     byte[] poll(FrameEventLoop loop);
 
     /**
+     * The doorbell the writer of this source rings, which the event-loop thread then blocks on when idle instead of
+     * polling, or {@code null} (the default): the loop polls, with bounded parks. Closed by {@link #close()}.
+     */
+    default SourceBell bell() {
+        return null;
+    }
+
+    /**
      * Releases what the source holds. Called on the event-loop thread when it ends, after the handler's
      * {@code onClose}; may already have been called by the loop's {@code afterClose} action, so idempotent.
      */

@@ -12,11 +12,19 @@ import java.util.concurrent.locks.LockSupport;
  * <p>No wake-up is lost: the event-loop thread registers (a volatile write) before it looks at the ring's
  * cursor one last time, and a publisher advances that cursor with a CAS before it looks for a registered
  * thread, so either the thread sees the new event and does not park, or the publisher sees the thread and
- * unparks it.
+ * unparks it. A thread asleep on a doorbell instead is woken the same way by {@code bellWakeup} (see
+ * {@link FrameEventLoop}).
  */
 final class RingWakeup implements com.lmax.disruptor.WaitStrategy {
 
     private volatile Thread parkedWaiter;
+    /** Wakes the event-loop thread if it is asleep on its doorbell instead of parked; may do nothing. */
+    private final Runnable bellWakeup;
+
+    /** @param bellWakeup run on every publication after the unpark (the loop's doorbell wake-up, or a no-op) */
+    RingWakeup(Runnable bellWakeup) {
+        this.bellWakeup = bellWakeup;
+    }
 
     /** The calling thread is about to park; publishers must unpark it. */
     void register(Thread waiter) {
@@ -38,5 +46,6 @@ final class RingWakeup implements com.lmax.disruptor.WaitStrategy {
         if (waiter != null) {
             LockSupport.unpark(waiter);
         }
+        bellWakeup.run();
     }
 }

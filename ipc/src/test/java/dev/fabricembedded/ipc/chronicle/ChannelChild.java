@@ -14,7 +14,8 @@ import java.util.concurrent.CountDownLatch;
  * event, which the test reads.
  *
  * <ul>
- *   <li>{@code echo <dir> <name> <busySpin|spinYieldPark> <livenessMillis>}: attaches, sends every frame back,
+ *   <li>{@code echo <dir> <name> <busySpin|spinYieldPark> <livenessMillis> [keepaliveMillis]}: attaches (keepalives
+ *       every 100 ms unless given), sends every frame back,
  *       prints {@code CLOSED <kind>} and exits 0 when the channel closes;</li>
  *   <li>{@code create-and-send <dir> <name> <count>}: creates the channel, sends {@code count} frames marked
  *       "old", prints {@code SENT} and waits to be killed.</li>
@@ -27,13 +28,15 @@ public final class ChannelChild {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "echo" -> echo(Path.of(args[1]), args[2], args[3], Long.parseLong(args[4]));
+            case "echo" -> echo(Path.of(args[1]), args[2], args[3], Long.parseLong(args[4]),
+                    args.length > 5 ? Long.parseLong(args[5]) : 100);
             case "create-and-send" -> createAndSend(Path.of(args[1]), args[2], Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
 
-    private static void echo(Path dir, String name, String strategy, long livenessMillis) throws InterruptedException {
+    private static void echo(Path dir, String name, String strategy, long livenessMillis, long keepaliveMillis)
+            throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
         FrameHandler echo = new FrameHandler() {
             @Override
@@ -50,7 +53,7 @@ public final class ChannelChild {
         };
         ChronicleChannel channel = ChronicleChannel.builder(dir).name(name)
                 .waitStrategy("busySpin".equals(strategy) ? WaitStrategy.busySpin() : WaitStrategy.spinYieldPark())
-                .keepaliveInterval(Duration.ofMillis(100))
+                .keepaliveInterval(Duration.ofMillis(keepaliveMillis))
                 .livenessTimeout(Duration.ofMillis(livenessMillis))
                 .watchProcess(ProcessHandle.current().parent().orElseThrow())
                 .attach(echo);

@@ -88,7 +88,12 @@ public class IpcRoundTripBenchmark {
     public static final int PING_PONG_ROUND_TRIPS = 10_000;
     static final Path PING_PONG_RESULTS = Path.of("ipc-pingpong-percentiles.csv");
 
-    @Param({"raw-queue-busySpin", "chronicle-busySpin", "chronicle-yielding", "chronicle-spinYieldPark", "grpc"})
+    /**
+     * {@code chronicle-spinYieldPark} has doorbells (the default: idle event loops sleep on a FIFO the other side rings);
+     * {@code chronicle-spinYieldPark-polling} is the same channel without them (its baseline: spin, yield, bounded parks).
+     */
+    @Param({"raw-queue-busySpin", "chronicle-busySpin", "chronicle-yielding", "chronicle-spinYieldPark",
+            "chronicle-spinYieldPark-polling", "grpc"})
     public String transport;
 
     private final byte[] frame = new byte[100];
@@ -160,6 +165,7 @@ public class IpcRoundTripBenchmark {
             base = Files.createTempDirectory("ipc-bench");
             Path dir = base.resolve("bench");
             chronicle = ChronicleChannel.builder(dir).name("bench").waitStrategy(waitStrategy)
+                    .doorbells(!strategy.endsWith("-polling"))
                     .create(new FrameHandler() {
                         @Override
                         public void onFrame(FrameChannel channel, byte[] echoed) {

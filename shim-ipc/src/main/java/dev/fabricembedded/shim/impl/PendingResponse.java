@@ -67,20 +67,29 @@ final class PendingResponse {
 
     /**
      * Waits for the outcome, idling with {@code strategy} between checks. Before an idle step that may park, the
-     * waiter announces it so that {@link #complete} unparks it; spinning steps cost the completer nothing.
+     * waiter announces it so that {@link #complete} unparks it; spinning steps cost the completer nothing. With
+     * {@code blockAfter >= 0} it idles that many times and then parks until the completer unparks it, cutting the
+     * strategy's yields short (for a completer that is woken without polling: an event loop on a doorbell).
      *
+     * @param blockAfter idle steps before parking without a bound, or {@code -1} to follow {@code strategy} throughout
      * @return the peer's message
      * @throws RequestFailedException when {@link #fail} was called instead
      * @throws InterruptedException   if the waiting thread is interrupted
      */
-    ChaincodeMessage await(final WaitStrategy strategy) throws RequestFailedException, InterruptedException {
+    ChaincodeMessage await(final WaitStrategy strategy, final int blockAfter)
+            throws RequestFailedException, InterruptedException {
         Object value;
         int idle = 0;
         while ((value = outcome) == null) {
-            if (strategy.mayPark(idle)) {
+            final boolean block = blockAfter >= 0 && idle >= blockAfter;
+            if (block || strategy.mayPark(idle)) {
                 parked = true;
                 if (outcome == null) {
-                    strategy.idle(idle);
+                    if (block) {
+                        LockSupport.park(this);
+                    } else {
+                        strategy.idle(idle);
+                    }
                 }
                 parked = false;
                 if (Thread.interrupted()) {

@@ -85,17 +85,20 @@ final class TransactionContext {
         }
         final ChaincodeMessage answer;
         // taken before sending, so that the answer cannot be read by the event loop first
-        InboundLease lease = channel instanceof HandlerExecutor executor ? executor.tryLeaseInbound() : null;
+        final HandlerExecutor executor = channel instanceof HandlerExecutor e ? e : null;
+        InboundLease lease = executor != null ? executor.tryLeaseInbound() : null;
+        // with doorbells the event loop is woken by the peer's frame: poll briefly, then block (see awaitThroughLease)
+        final int blockAfter = executor != null && executor.wakesOnInput() ? waitStrategy.blockAfter() : -1;
         try {
             channel.send(ChaincodeMessageFactory.request(type, key, payload).toByteArray());
             if (lease != null) {
-                awaitThroughLease(lease, slot);
+                awaitThroughLease(lease, slot, blockAfter);
                 lease.close();
                 lease = null;
             } else {
                 hurryEventLoop();
             }
-            answer = slot.await(waitStrategy);
+            answer = slot.await(waitStrategy, blockAfter);
         } catch (PendingResponse.RequestFailedException e) {
             throw new PeerRequestException(type, key + " " + type + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -120,9 +123,13 @@ final class TransactionContext {
      * completes itself, or by the event loop (a close fails it). Idles between polls with the channel's wait strategy,
      * whose parks are bounded: this thread is now the reader, and a frame written by another process cannot wake it.
      * When the channel closes, it returns so that the caller gives the lease back and finds the failure that
-     * {@code onClose} set.
+     * {@code onClose} set. With {@code blockAfter >= 0} (the event loop sleeps on a doorbell that the peer's frames
+     * ring) it idles only that many empty polls and returns unsettled: the caller gives the lease back, which makes the
+     * sleeping loop the reader again, and blocks until the loop hands the answer over, instead of yielding on and taking
+     * the cores from the threads computing the answer.
      */
-    private void awaitThroughLease(final InboundLease lease, final PendingResponse slot) throws InterruptedException {
+    private void awaitThroughLease(final InboundLease lease, final PendingResponse slot, final int blockAfter)
+            throws InterruptedException {
         if (answerClaim == null) {
             answerClaim = new AnswerClaim(key);
         }
@@ -143,6 +150,9 @@ final class TransactionContext {
                             e.getMessage());
                 }
                 continue;
+            }
+            if (blockAfter >= 0 && idle >= blockAfter) {
+                return;
             }
             waitStrategy.idle(idle);
             if (waitStrategy.mayPark(idle) && Thread.interrupted()) {
