@@ -64,7 +64,7 @@ public interface WaitStrategy {
     /**
      * The default: spins about 3 µs, yields for about 200 µs more, then parks from 50 µs doubling up to 2 ms
      * (see {@link SpinYieldParkWaitStrategy#DEFAULT}); a waiter that can be woken (a doorbell) blocks after the spins
-     * and 10 yields instead of yielding on and parking ({@link #blockAfter()}).
+     * and yields instead of parking ({@link #blockAfter()}).
      */
     static WaitStrategy spinYieldPark() {
         return SpinYieldParkWaitStrategy.DEFAULT;
