@@ -78,6 +78,18 @@ final class PendingResponse {
      */
     ChaincodeMessage await(final WaitStrategy strategy, final int blockAfter)
             throws RequestFailedException, InterruptedException {
+        return await(strategy, blockAfter, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #await(WaitStrategy, int)}, except that once it blocks it parks at most {@code blockNanos} and then
+     * returns {@code null} if the outcome is still unset, so that the caller can look for the answer itself (the
+     * event loop that should hand it over may be busy in a long callback).
+     *
+     * @return the peer's message, or {@code null} if the bounded park ended without an outcome
+     */
+    ChaincodeMessage await(final WaitStrategy strategy, final int blockAfter, final long blockNanos)
+            throws RequestFailedException, InterruptedException {
         Object value;
         int idle = 0;
         while ((value = outcome) == null) {
@@ -85,15 +97,20 @@ final class PendingResponse {
             if (block || strategy.mayPark(idle)) {
                 parked = true;
                 if (outcome == null) {
-                    if (block) {
+                    if (!block) {
+                        strategy.idle(idle);
+                    } else if (blockNanos == Long.MAX_VALUE) {
                         LockSupport.park(this);
                     } else {
-                        strategy.idle(idle);
+                        LockSupport.parkNanos(this, blockNanos);
                     }
                 }
                 parked = false;
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
+                }
+                if (block && blockNanos != Long.MAX_VALUE && (value = outcome) == null) {
+                    return null;
                 }
             } else {
                 strategy.idle(idle);

@@ -11,6 +11,7 @@ import dev.fabricembedded.shim.PeerRequestException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
 final class TransactionContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionContext.class);
+    /** How long a waiter blocked on the event loop's hand-over waits before it looks for its answer itself. */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private static final VarHandle PENDING;
     static {
@@ -98,7 +101,7 @@ final class TransactionContext {
             } else {
                 hurryEventLoop();
             }
-            answer = slot.await(waitStrategy, blockAfter);
+            answer = blockAfter >= 0 ? awaitRechecking(slot, executor, blockAfter) : slot.await(waitStrategy, -1);
         } catch (PendingResponse.RequestFailedException e) {
             throw new PeerRequestException(type, key + " " + type + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -162,6 +165,27 @@ final class TransactionContext {
                 idle++;
             }
         }
+    }
+
+    /**
+     * With doorbells: waits for the event loop to hand the answer over, blocked, but looks for it through the lease
+     * itself every {@link #RECHECK_NANOS}: a loop busy in a long callback or task (a chaincode's own
+     * {@code execute}) hands nothing over until it returns, and before doorbells the waiting thread, which kept the
+     * lease, read its answer regardless. A loop asleep on its bell hands it over within microseconds, so the recheck
+     * costs one lease and one poll per millisecond of a long wait.
+     */
+    private ChaincodeMessage awaitRechecking(final PendingResponse slot, final HandlerExecutor executor,
+            final int blockAfter) throws PendingResponse.RequestFailedException, InterruptedException {
+        ChaincodeMessage answer = slot.await(waitStrategy, blockAfter, RECHECK_NANOS);
+        while (answer == null) {
+            try (InboundLease lease = executor.tryLeaseInbound()) {
+                if (lease != null) {
+                    awaitThroughLease(lease, slot, 0); // what has arrived, without idling
+                }
+            }
+            answer = slot.await(waitStrategy, 0, RECHECK_NANOS);
+        }
+        return answer;
     }
 
     /**
