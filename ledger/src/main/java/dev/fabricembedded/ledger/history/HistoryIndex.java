@@ -6,6 +6,9 @@ import dev.fabricembedded.ledger.state.KeyWrite;
 import dev.fabricembedded.ledger.state.StateKey;
 import dev.fabricembedded.ledger.storage.GenerationalMap;
 import dev.fabricembedded.ledger.storage.MapSizing;
+import dev.fabricembedded.ledger.storage.RedoJournal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,9 +16,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where the history lives: an append-only log of fixed 20-byte records {@code previous record u64 | block u64 |
@@ -31,8 +36,10 @@ import java.util.Map;
  * <p>Thread ownership: {@link #apply} on the committing thread; reads from any thread.
  */
 public final class HistoryIndex implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryIndex.class);
     static final String LOG_FILE = "history.log";
     static final String HEADS = "heads";
+    static final String JOURNAL = "heads.journal";
     static final int RECORD_SIZE = 20;
     private static final byte[] SAVEPOINT = {0, 'S'};
     private static final int HEAD_SIZE = 20;
@@ -44,13 +51,15 @@ public final class HistoryIndex implements AutoCloseable {
     private final Path directory;
     private final FileChannel log;
     private final GenerationalMap heads;
+    private final RedoJournal journal;
     private long records;
 
     private HistoryIndex(final Path directory, final FileChannel log, final GenerationalMap heads,
-                         final long records) {
+                         final RedoJournal journal, final long records) {
         this.directory = directory;
         this.log = log;
         this.heads = heads;
+        this.journal = journal;
         this.records = records;
     }
 
@@ -77,10 +86,22 @@ public final class HistoryIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new LedgerException("cannot open history log in " + directory + ": " + e, e);
         }
+        GenerationalMap heads = null;
+        RedoJournal journal = null;
         try {
             final MapSizing sizing = new MapSizing(headEntries, averageKeySize, HEAD_SIZE, 64 * 1024, 2.0);
-            return new HistoryIndex(directory, log, GenerationalMap.open(directory, HEADS, sizing, recover), records);
+            heads = GenerationalMap.open(directory, HEADS, sizing, recover);
+            journal = RedoJournal.open(directory.resolve(JOURNAL));
+            final HistoryIndex index = new HistoryIndex(directory, log, heads, journal, records);
+            index.completeJournaledBlock();
+            return index;
         } catch (RuntimeException e) {
+            if (journal != null) {
+                journal.close();
+            }
+            if (heads != null) {
+                heads.close();
+            }
             try {
                 log.close();
             } catch (IOException ignored) {
@@ -90,9 +111,28 @@ public final class HistoryIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Re-writes the journaled block's heads if a crash interrupted them (see {@link RedoJournal}: a head torn by the
+     * crash is removed by Chronicle's recovery, and re-indexing the block could then no longer link the key's new
+     * record to its older ones). The block's records were written to the log before the journal.
+     */
+    private void completeJournaledBlock() {
+        final byte[] savepointEntry = heads.getMeta(SAVEPOINT);
+        final long savepoint = savepointEntry == null ? -1 : ByteBuffer.wrap(savepointEntry).getLong();
+        final Optional<RedoJournal.Batch> interrupted = journal.last()
+                .filter(batch -> savepointEntry == null || batch.sequence() == savepoint + 1);
+        interrupted.ifPresent(batch -> {
+            batch.forEach(heads::put);
+            heads.putMeta(SAVEPOINT, ByteBuffer.allocate(8).putLong(batch.sequence()).array());
+            LOG.info("history {}: completed the interrupted index of block {} from the journal ({} keys)", directory,
+                    batch.sequence(), batch.keys().size());
+        });
+    }
+
     /** Deletes the history in {@code directory} (to rebuild it from the block store). */
     public static void delete(final Path directory) {
         GenerationalMap.delete(directory, HEADS);
+        RedoJournal.delete(directory.resolve(JOURNAL));
         try {
             Files.deleteIfExists(directory.resolve(LOG_FILE));
         } catch (IOException e) {
@@ -139,10 +179,19 @@ public final class HistoryIndex implements AutoCloseable {
             throw new LedgerException("cannot write history log in " + directory + ": " + e, e);
         }
         records = next;
+        final List<byte[]> keys = new ArrayList<>(newest.size());
+        final List<byte[]> values = new ArrayList<>(newest.size());
+        journal.begin();
         for (Map.Entry<StateKey, long[]> head : newest.entrySet()) {
             final long[] h = head.getValue();
-            heads.put(head.getKey().bytes(),
-                    ByteBuffer.allocate(HEAD_SIZE).putLong(h[0]).putLong(h[1]).putInt((int) h[2]).array());
+            final byte[] value = ByteBuffer.allocate(HEAD_SIZE).putLong(h[0]).putLong(h[1]).putInt((int) h[2]).array();
+            keys.add(head.getKey().bytes());
+            values.add(value);
+            journal.put(head.getKey().bytes(), value);
+        }
+        journal.record(blockNumber);
+        for (int i = 0; i < keys.size(); i++) {
+            heads.put(keys.get(i), values.get(i));
         }
         heads.putMeta(SAVEPOINT, ByteBuffer.allocate(8).putLong(blockNumber).array());
     }
@@ -181,6 +230,7 @@ public final class HistoryIndex implements AutoCloseable {
     @Override
     public void close() {
         try {
+            journal.close();
             heads.close();
         } finally {
             try {

@@ -4,6 +4,7 @@ import dev.fabricembedded.ledger.BlockRejectedException;
 import dev.fabricembedded.ledger.LedgerException;
 import dev.fabricembedded.ledger.storage.MapSizing;
 import dev.fabricembedded.ledger.storage.PersistedMap;
+import dev.fabricembedded.ledger.storage.RedoJournal;
 import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -20,6 +21,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * The {@link WorldState} in a persisted Chronicle Map (file {@value #FILE_NAME}) plus the in-memory
@@ -35,9 +37,12 @@ public final class ChronicleWorldState implements WorldState {
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleWorldState.class);
     /** Name of the map file inside the state directory. */
     public static final String FILE_NAME = "state.cm";
+    /** Name of the {@link RedoJournal} of the last block's writes inside the state directory. */
+    public static final String JOURNAL_NAME = "state.journal";
     private static final byte[] SAVEPOINT_KEY = {0, 's', 'a', 'v', 'e', 'p', 'o', 'i', 'n', 't'};
 
     private final PersistedMap file;
+    private final RedoJournal journal;
     private final ChronicleMap<byte[], byte[]> map;
     private final KeyIndex index;
     private final StateLimits limits;
@@ -45,9 +50,10 @@ public final class ChronicleWorldState implements WorldState {
     private long entries;
     private long bytes;
 
-    private ChronicleWorldState(final PersistedMap file, final KeyIndex index, final StateLimits limits,
-                                final long entries, final long bytes) {
+    private ChronicleWorldState(final PersistedMap file, final RedoJournal journal, final KeyIndex index,
+                                final StateLimits limits, final long entries, final long bytes) {
         this.file = file;
+        this.journal = journal;
         this.map = file.map();
         this.sizing = file.sizing();
         this.index = index;
@@ -57,7 +63,9 @@ public final class ChronicleWorldState implements WorldState {
     }
 
     /**
-     * Opens (or creates) the state in {@code directory} and rebuilds the key index.
+     * Opens (or creates) the state in {@code directory}, rebuilds the key index, and completes the last block's
+     * writes from the {@link RedoJournal} if a crash interrupted them (the journal holds the block after the
+     * savepoint).
      *
      * @param sizing   the sizing to create the map with; an existing map keeps its own
      * @param limits   the key/value limits; they must fit the map's largest entry
@@ -67,12 +75,14 @@ public final class ChronicleWorldState implements WorldState {
                                            final boolean recover) {
         final long started = System.nanoTime();
         final PersistedMap file = PersistedMap.open(directory.resolve(FILE_NAME), sizing, "state", recover);
+        RedoJournal journal = null;
         try {
             if (limits.maxEntrySize() > file.sizing().maxEntrySize()) {
                 throw new LedgerException("state in " + directory + " was created for entries of at most "
                         + file.sizing().maxEntrySize() + " bytes; it cannot take values of "
                         + limits.maxValueSize() + " bytes");
             }
+            journal = RedoJournal.open(directory.resolve(JOURNAL_NAME));
             final List<byte[]> keys = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, file.map().longSize()));
             final long[] bytes = {0};
             file.map().forEachEntry(entry -> {
@@ -85,16 +95,47 @@ public final class ChronicleWorldState implements WorldState {
             final KeyIndex index = KeyIndex.of(keys);
             LOG.info("world state {}: {} keys, index rebuilt in {} ms", directory, keys.size(),
                     (System.nanoTime() - started) / 1_000_000);
-            return new ChronicleWorldState(file, index, limits, keys.size(), bytes[0]);
+            final ChronicleWorldState state = new ChronicleWorldState(file, journal, index, limits, keys.size(),
+                    bytes[0]);
+            state.completeJournaledBlock();
+            return state;
         } catch (RuntimeException e) {
+            if (journal != null) {
+                journal.close();
+            }
             file.close();
             throw e;
         }
     }
 
+    /**
+     * Re-applies the journaled block if its apply was interrupted: it is the block after the savepoint, or the
+     * savepoint entry itself is gone (Chronicle's recovery removes an entry torn by the crash, and the savepoint
+     * is only ever written right after the journaled block's entries).
+     */
+    private void completeJournaledBlock() {
+        final byte[] savepointEntry = map.get(SAVEPOINT_KEY);
+        final long savepoint = savepointEntry == null ? -1 : ByteBuffer.wrap(savepointEntry).getLong();
+        final Optional<RedoJournal.Batch> interrupted = journal.last()
+                .filter(batch -> savepointEntry == null || batch.sequence() == savepoint + 1);
+        interrupted.ifPresent(batch -> {
+            batch.forEach((key, stored) -> {
+                if (stored == null) {
+                    remove(key);
+                } else {
+                    put(key, stored);
+                }
+            });
+            map.put(SAVEPOINT_KEY, savepointValue(batch.sequence()));
+            LOG.info("world state {}: completed the interrupted writes of block {} from the journal ({} keys)",
+                    file.file().getParent(), batch.sequence(), batch.keys().size());
+        });
+    }
+
     /** Deletes the state files in {@code directory} (to rebuild the state from the block store). */
     public static void delete(final Path directory) {
         PersistedMap.delete(directory.resolve(FILE_NAME));
+        RedoJournal.delete(directory.resolve(JOURNAL_NAME));
     }
 
     @Override
@@ -274,27 +315,51 @@ public final class ChronicleWorldState implements WorldState {
         }
     }
 
+    /**
+     * Records the batch's final bytes in the journal, then applies them: deletes first, then puts, then the
+     * savepoint. {@code recovering} changes nothing here: the state a re-applied block meets is exactly the
+     * state after the block before it (the journal completed any interrupted block at open), so re-applying
+     * computes and writes what the first application would have.
+     */
     @Override
     public void apply(final UpdateBatch batch, final long blockNumber, final boolean recovering) {
         try {
+            journal.begin();
+            final List<byte[]> putKeys = new ArrayList<>(batch.size());
+            final List<byte[]> putValues = new ArrayList<>(batch.size());
             for (Map.Entry<StateKey, UpdateBatch.Write> change : batch.writes().entrySet()) {
                 if (change.getValue().isDelete()) {
-                    remove(change.getKey().bytes());
+                    journal.remove(change.getKey().bytes());
                 }
             }
             for (Map.Entry<StateKey, UpdateBatch.Write> change : batch.writes().entrySet()) {
                 final UpdateBatch.Write write = change.getValue();
                 if (!write.isDelete()) {
-                    put(change.getKey().bytes(), StoredValue.encode(write.value(), write.metadata(), write.version()),
-                            recovering ? blockNumber : -1);
+                    final byte[] stored = StoredValue.encode(write.value(), write.metadata(), write.version());
+                    putKeys.add(change.getKey().bytes());
+                    putValues.add(stored);
+                    journal.put(change.getKey().bytes(), stored);
                 }
             }
-            map.put(SAVEPOINT_KEY, ByteBuffer.allocate(8).putLong(blockNumber).array());
+            journal.record(blockNumber);
+            for (Map.Entry<StateKey, UpdateBatch.Write> change : batch.writes().entrySet()) {
+                if (change.getValue().isDelete()) {
+                    remove(change.getKey().bytes());
+                }
+            }
+            for (int i = 0; i < putKeys.size(); i++) {
+                put(putKeys.get(i), putValues.get(i));
+            }
+            map.put(SAVEPOINT_KEY, savepointValue(blockNumber));
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new LedgerException("world state in " + file.file() + " could not take the writes of block "
                     + blockNumber + " (" + e.getMessage() + "); the block is stored and will be re-applied at the "
                     + "next open, which needs a state created with more capacity", e);
         }
+    }
+
+    private static byte[] savepointValue(final long blockNumber) {
+        return ByteBuffer.allocate(8).putLong(blockNumber).array();
     }
 
     private void remove(final byte[] key) {
@@ -311,15 +376,11 @@ public final class ChronicleWorldState implements WorldState {
         }
     }
 
-    private void put(final byte[] key, final byte[] stored, final long skipIfWrittenByBlock) {
+    private void put(final byte[] key, final byte[] stored) {
         try (ExternalMapQueryContext<byte[], byte[], ?> context = map.queryContext(key)) {
             context.updateLock().lock();
             final MapEntry<byte[], byte[]> entry = context.entry();
             if (entry != null) {
-                if (skipIfWrittenByBlock >= 0
-                        && StoredValue.version(entry.value().get()).blockNum() == skipIfWrittenByBlock) {
-                    return;
-                }
                 final long oldSize = entry.value().size();
                 context.replaceValue(entry, context.wrapValueAsData(stored));
                 bytes += stored.length - oldSize;
@@ -333,9 +394,13 @@ public final class ChronicleWorldState implements WorldState {
         }
     }
 
-    /** Closes and syncs the map. */
+    /** Closes the journal, then closes and syncs the map. */
     @Override
     public void close() {
-        file.close();
+        try {
+            journal.close();
+        } finally {
+            file.close();
+        }
     }
 }

@@ -60,8 +60,9 @@ public interface WorldState extends AutoCloseable {
 
     /**
      * Applies a block's coalesced writes (deletes first, then puts) and moves the savepoint to
-     * {@code blockNumber}. With {@code recovering}, keys already carrying a version of {@code blockNumber}
-     * (applied before a crash) are left as they are.
+     * {@code blockNumber}. {@code recovering} says the block is being re-applied from the block store at open;
+     * a persisted state completes a block a crash interrupted by itself when it opens (so a re-applied block
+     * always meets the state after the block before it), and a cache may use the flag to drop what it holds.
      */
     void apply(UpdateBatch batch, long blockNumber, boolean recovering);
 

@@ -55,7 +55,9 @@ public final class PersistedMap implements AutoCloseable {
                 LOG.debug("{}: existing map keeps its sizing {} (requested {})", file, stored, sizing);
             }
             final ChronicleMap<byte[], byte[]> map = recover
-                    ? stored.builder(name).recoverPersistedTo(file.toFile(), true)
+                    ? stored.builder(name).recoverPersistedTo(file.toFile(), true,
+                            corruption -> LOG.warn("{}: recovery repaired segment {}: {}", file,
+                                    corruption.segmentIndex(), corruption.message(), corruption.exception()))
                     : stored.builder(name).createPersistedTo(file.toFile());
             return new PersistedMap(file, stored, map);
         } catch (IOException | RuntimeException e) {
