@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Where the history lives: an append-only log of fixed 20-byte records {@code previous record u64 | block u64 |
@@ -117,11 +116,7 @@ public final class HistoryIndex implements AutoCloseable {
      * record to its older ones). The block's records were written to the log before the journal.
      */
     private void completeJournaledBlock() {
-        final byte[] savepointEntry = heads.getMeta(SAVEPOINT);
-        final long savepoint = savepointEntry == null ? -1 : ByteBuffer.wrap(savepointEntry).getLong();
-        final Optional<RedoJournal.Batch> interrupted = journal.last()
-                .filter(batch -> savepointEntry == null || batch.sequence() == savepoint + 1);
-        interrupted.ifPresent(batch -> {
+        journal.interrupted(heads.getMeta(SAVEPOINT)).ifPresent(batch -> {
             batch.forEach(heads::put);
             heads.putMeta(SAVEPOINT, ByteBuffer.allocate(8).putLong(batch.sequence()).array());
             LOG.info("history {}: completed the interrupted index of block {} from the journal ({} keys)", directory,

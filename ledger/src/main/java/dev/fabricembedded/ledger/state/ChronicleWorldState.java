@@ -21,7 +21,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Optional;
 
 /**
  * The {@link WorldState} in a persisted Chronicle Map (file {@value #FILE_NAME}) plus the in-memory
@@ -114,11 +113,7 @@ public final class ChronicleWorldState implements WorldState {
      * is only ever written right after the journaled block's entries).
      */
     private void completeJournaledBlock() {
-        final byte[] savepointEntry = map.get(SAVEPOINT_KEY);
-        final long savepoint = savepointEntry == null ? -1 : ByteBuffer.wrap(savepointEntry).getLong();
-        final Optional<RedoJournal.Batch> interrupted = journal.last()
-                .filter(batch -> savepointEntry == null || batch.sequence() == savepoint + 1);
-        interrupted.ifPresent(batch -> {
+        journal.interrupted(map.get(SAVEPOINT_KEY)).ifPresent(batch -> {
             batch.forEach((key, stored) -> {
                 if (stored == null) {
                     remove(key);

@@ -206,6 +206,18 @@ public final class RedoJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * The last batch, if a crash interrupted its application: it was recorded under the owner's savepoint + 1, or
+     * the owner's savepoint entry is missing altogether (Chronicle's recovery removed it, torn by the crash: the
+     * savepoint is written only right after a journaled batch's entries).
+     *
+     * @param savepointEntry the owner's stored savepoint (a big-endian block number), null if absent
+     */
+    public Optional<Batch> interrupted(final byte[] savepointEntry) {
+        final long savepoint = savepointEntry == null ? -1 : ByteBuffer.wrap(savepointEntry).getLong();
+        return last().filter(batch -> savepointEntry == null || batch.sequence() == savepoint + 1);
+    }
+
     private ByteBuffer read(final long position, final int length) throws IOException {
         final ByteBuffer into = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
         long at = position;

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,12 +120,32 @@ class RedoJournalTest {
     }
 
     @Test
+    void aBatchIsInterruptedWhenItFollowsTheSavepointOrTheSavepointIsGone() {
+        try (RedoJournal journal = RedoJournal.open(dir.resolve("j"))) {
+            journal.begin();
+            journal.put(bytes("a"), bytes("1"));
+            journal.record(8);
+            assertThat(journal.interrupted(savepoint(7))).map(RedoJournal.Batch::sequence).contains(8L);
+            assertThat(journal.interrupted(null)).map(RedoJournal.Batch::sequence).contains(8L);
+            assertThat(journal.interrupted(savepoint(8))).isEmpty();
+            assertThat(journal.interrupted(savepoint(5))).isEmpty();
+        }
+        try (RedoJournal journal = RedoJournal.open(dir.resolve("fresh"))) {
+            assertThat(journal.interrupted(null)).isEmpty();
+        }
+    }
+
+    @Test
     void deleteRemovesTheFile() {
         final Path file = dir.resolve("j");
         RedoJournal.open(file).close();
         assertThat(file).exists();
         RedoJournal.delete(file);
         assertThat(file).doesNotExist();
+    }
+
+    private static byte[] savepoint(final long block) {
+        return ByteBuffer.allocate(8).putLong(block).array();
     }
 
     private static byte[] bytes(final String text) {
