@@ -48,14 +48,18 @@ import java.util.function.Supplier;
  * {@code state/} (read through a {@link CachedWorldState} unless the cache is disabled), a {@link HistoryIndex} in
  * {@code history/}, under one {@link DirectoryLock} and {@link ShutdownMarker}.
  *
- * <p>Commit order (fabric-1.4-flow.md §6.8): validate under the exclusive state lock, check capacity, append the
- * block with its final flags (synced), apply the state batch and savepoint, release the lock, then index the
- * history. Recovery at open (§6.9): a process crash opens the Chronicle Maps in recovery mode, a machine restart
+ * <p>Commit order (fabric-1.4-flow.md §6.8): validate under the exclusive state lock, check capacity, write the
+ * block with its final flags, then apply the state batch and savepoint on the committing thread while the block
+ * store syncs the block and indexes its transaction ids on its helper threads ({@link
+ * FileBlockStore#append(HashCheckedBlock, List, Runnable)} says why the state may be applied before the sync
+ * completes), release the lock once all three are done, then index the history. {@link #commit} returns only after
+ * the sync, so a committed block is as durable as before. Recovery at open (§6.9): a process crash opens the Chronicle Maps in recovery mode, a machine restart
  * rebuilds state and history from the block store; then every block above the lower of the two savepoints is
  * re-applied trusting its stored flags. A state ahead of the block store is an error.
  *
- * <p>If a commit fails after its block was stored (an I/O error), the ledger marks itself failed: every later
- * call throws until it is reopened, which re-applies the block.
+ * <p>If a commit fails after its block was written (an I/O error, a failed sync, a failed index or state update),
+ * the ledger marks itself failed: every later call throws until it is reopened, which re-applies the block if it
+ * was stored; the block is not visible meanwhile (the height does not move).
  */
 final class KvLedger implements ChannelLedger {
     private static final Logger LOG = LoggerFactory.getLogger(KvLedger.class);
@@ -294,11 +298,13 @@ final class KvLedger implements ChannelLedger {
             state.checkCapacity(validation.batch(), number);
             final HashCheckedBlock withCodes = prepared.checked().withMetadata(withFlags(block, validation.flags()));
             stored = withCodes.block();
-            blocks.append(withCodes, prepared.txIds());
+            // the state is applied here while the store syncs and indexes the written block on its helper threads
             try {
-                state.apply(validation.batch(), number, false);
+                blocks.append(withCodes, prepared.txIds(), () -> state.apply(validation.batch(), number, false));
+            } catch (BlockRejectedException e) {
+                throw e; // refused by the store before anything was written (the state never throws it)
             } catch (RuntimeException e) {
-                fail("state commit of block " + number + " failed: " + e.getMessage());
+                fail("commit of block " + number + " failed: " + e.getMessage());
                 throw e;
             }
         } finally {

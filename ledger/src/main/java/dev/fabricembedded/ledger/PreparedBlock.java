@@ -43,7 +43,15 @@ public final class PreparedBlock {
      * @throws BlockRejectedException {@code MALFORMED} without header or data, {@code WRONG_DATA_HASH} on a mismatch
      */
     public static PreparedBlock of(final Block block) {
-        final HashCheckedBlock checked = HashCheckedBlock.of(block);
+        return of(HashCheckedBlock.of(block));
+    }
+
+    /**
+     * Parses the transactions of a block whose data hash was already checked (e.g. by the committer, which hashes
+     * each block once for the orderer-side checks and for this).
+     */
+    public static PreparedBlock of(final HashCheckedBlock checked) {
+        final Block block = checked.block();
         final int count = block.getData().getDataCount();
         final List<ParsedTransaction> transactions = new ArrayList<>(count);
         final List<String> txIds = new ArrayList<>(count);

@@ -22,8 +22,8 @@ import java.util.zip.CRC32C;
  * The block files: segments {@code blockfile_NNNNNN} of checksummed records, one serialized block per record.
  *
  * <p>Record layout (big-endian): {@code magic u32 | payload length u32 | block number u64 | CRC32C(payload) u32 |
- * payload}. A record is written with one gathering write and synced ({@code fdatasync}) before {@link #append}
- * returns; a new segment starts when the current one would pass the configured size. At open, {@link #scan}
+ * payload}. A record is written with one gathering write ({@link #write}) and synced ({@code fdatasync},
+ * {@link #sync}) before the store reports it appended; a new segment starts when the current one would pass the configured size. At open, {@link #scan}
  * walks the records after the last indexed one and truncates the first one that is incomplete or fails its
  * checksum: the torn tail of a crash, which never held an acknowledged block.
  *
@@ -31,7 +31,8 @@ import java.util.zip.CRC32C;
  * {@code fdatasync} of the appended bytes), and a torn tail must be detectable without Chronicle's header
  * recovery timeouts; see the ledger section of docs/ARCHITECTURE.md for the measurement.
  *
- * <p>Thread ownership: {@link #append} and {@link #scan} on the single writing thread; {@link #read} on any.
+ * <p>Thread ownership: {@link #write} and {@link #scan} on the single writing thread; {@link #sync}
+ * on the writing thread or on one it hands the sync to and waits for; {@link #read} on any.
  */
 final class BlockFiles implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockFiles.class);
@@ -85,7 +86,7 @@ final class BlockFiles implements AutoCloseable {
     /**
      * Reads and checks the records from {@code from} on, handing each complete one to {@code accept} in order.
      * The first record that is torn, corrupt, or refused by {@code accept} is cut off with everything after it
-     * (later segments deleted). Afterwards the files end at the returned position, ready for {@link #append}.
+     * (later segments deleted). Afterwards the files end at the returned position, ready for {@link #write}.
      */
     Position scan(final Position from, final Predicate<Record> accept) {
         int segment = from.segment();
@@ -159,11 +160,15 @@ final class BlockFiles implements AutoCloseable {
         return sizeOf(segmentPath(directory, segment));
     }
 
-    /** Appends a record and syncs it; returns where it was written. Single writer. */
-    Position append(final long number, final byte[] payload) {
+    /**
+     * Writes a record without syncing it: once this returns the record is in the page cache, so it survives the
+     * process (not the machine) and is read back by the next open's {@link #scan}; {@link #sync} makes it durable.
+     * Single writer.
+     */
+    Position write(final long number, final byte[] payload) {
         final long recordSize = HEADER_SIZE + (long) payload.length;
         if (writerSize > 0 && writerSize + recordSize > maxFileSize) {
-            openWriter(writerSegment + 1, 0);
+            openWriter(writerSegment + 1, 0); // syncs the previous segment
             ShutdownMarker.syncDirectory(directory);
         }
         final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
@@ -175,7 +180,6 @@ final class BlockFiles implements AutoCloseable {
             while (header.hasRemaining() || body.hasRemaining()) {
                 writer.write(new ByteBuffer[]{header, body});
             }
-            writer.force(false);
         } catch (IOException e) {
             // leave the partial record: the next open cuts it off as a torn tail
             throw new LedgerException("cannot write block " + number + " to "
@@ -185,7 +189,23 @@ final class BlockFiles implements AutoCloseable {
         return new Position(writerSegment, offset);
     }
 
-    /** Reads the payload of a record written by {@link #append}. Any thread. */
+    /**
+     * Syncs ({@code fdatasync}) the segment being written, making every record written so far durable (earlier
+     * segments were synced when the next one was started). May run on another thread than {@link #write}, as long
+     * as no write runs meanwhile (the writer hands it over and waits for it).
+     *
+     * @param number the block last written, for the error message
+     */
+    void sync(final long number) {
+        try {
+            writer.force(false);
+        } catch (IOException e) {
+            throw new LedgerException("cannot sync block " + number + " to "
+                    + segmentPath(directory, writerSegment) + ": " + e, e);
+        }
+    }
+
+    /** Reads the payload of a record written by {@link #write}. Any thread. */
     byte[] read(final int segment, final long offset, final int length) {
         final byte[] payload = new byte[length];
         readFully(segment, ByteBuffer.wrap(payload), offset + HEADER_SIZE);

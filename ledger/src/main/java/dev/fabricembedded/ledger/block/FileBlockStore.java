@@ -23,6 +23,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -37,13 +42,16 @@ import java.util.function.Supplier;
  * transaction-id index up to the height (or rebuild it if the machine restarted while the store was open, since
  * its memory-mapped file was never synced).
  *
- * <p>Thread ownership: appends are serialized (one committing thread); reads run on any thread; {@link #close()}
- * waits for reads in progress.
+ * <p>Thread ownership: appends are serialized (one committing thread); each append hands the record's
+ * {@code fdatasync} and its transaction-id indexing to the store's two helper threads ({@code block-sync} and
+ * {@code block-index}, idle between appends, stopped by {@link #close()}) and waits for both; reads run on any
+ * thread; {@link #close()} waits for reads in progress.
  */
 public final class FileBlockStore implements BlockStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileBlockStore.class);
     static final String INDEX_FILE = "index";
     private static final byte[] NO_HASH = new byte[0];
+    private static final long HELPER_STOP_SECONDS = 30;
 
     /** Configures and opens a {@link FileBlockStore}. */
     public static final class Builder {
@@ -108,8 +116,11 @@ public final class FileBlockStore implements BlockStore {
     private final BlockIndexFile index;
     private final ChainLookup lookup;
     private final ReentrantReadWriteLock closeGuard = new ReentrantReadWriteLock();
+    private final ExecutorService syncThread;
+    private final ExecutorService indexThread;
     private volatile Head head;
     private volatile boolean closed;
+    private volatile String appendFailure;
 
     private FileBlockStore(final Path directory, final DirectoryLock lock, final ShutdownMarker marker,
                            final BlockFiles files, final BlockIndexFile index, final ChainLookup lookup,
@@ -121,6 +132,17 @@ public final class FileBlockStore implements BlockStore {
         this.index = index;
         this.lookup = lookup;
         this.head = head;
+        this.syncThread = helperThread("block-sync", directory);
+        this.indexThread = helperThread("block-index", directory);
+    }
+
+    /** One of the append's helper threads: named after its role and the store, daemon, idle between appends. */
+    private static ExecutorService helperThread(final String role, final Path directory) {
+        return Executors.newSingleThreadExecutor(task -> {
+            final Thread thread = new Thread(task, role + " " + directory);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     static Builder builder(final Path directory) {
@@ -133,6 +155,7 @@ public final class FileBlockStore implements BlockStore {
         BlockFiles files = null;
         BlockIndexFile index = null;
         ChainLookup lookup = null;
+        FileBlockStore store = null;
         try {
             final ShutdownMarker marker = ShutdownMarker.arm(directory);
             final PreviousShutdown previous = marker.previous();
@@ -182,7 +205,7 @@ public final class FileBlockStore implements BlockStore {
                 ChainLookup.delete(directory);
                 lookup = ChainLookup.open(directory, builder.indexEntries, builder.averageTxIdSize, false);
             }
-            final FileBlockStore store = new FileBlockStore(directory, lock, marker, files, index, lookup,
+            store = new FileBlockStore(directory, lock, marker, files, index, lookup,
                     new Head(0, NO_HASH, NO_HASH));
             store.catchUpLookup(height[0]);
             store.head = height[0] == 0 ? new Head(0, NO_HASH, NO_HASH)
@@ -191,6 +214,9 @@ public final class FileBlockStore implements BlockStore {
             LOG.debug("block store {} open at height {}", directory, height[0]);
             return store;
         } catch (RuntimeException e) {
+            if (store != null) {
+                store.stopHelpers();
+            }
             if (lookup != null) {
                 lookup.close();
             }
@@ -261,8 +287,40 @@ public final class FileBlockStore implements BlockStore {
      * @throws BlockRejectedException if its number is not {@link #height()} or its {@code previous_hash} is not the
      *                                last block's hash
      */
-    public synchronized void append(final HashCheckedBlock checked, final List<String> txIds) {
-        checkOpen();
+    public void append(final HashCheckedBlock checked, final List<String> txIds) {
+        append(checked, txIds, () -> { });
+    }
+
+    /**
+     * {@link #append(HashCheckedBlock, List)}, running {@code alongside} on the calling thread while the record is
+     * synced and indexed on the store's two helper threads (the ledger applies the block's state writes there).
+     *
+     * <p>Order: the record is written (one {@code write}: from then on it is in the page cache, so it survives a
+     * crash of the process and is re-indexed by the next open's scan); then, at the same time, its {@code fdatasync}
+     * on the sync thread, its transaction ids and hash on the index thread, and {@code alongside} here; once all three
+     * are done, the number index entry is written and the head moves, making the block visible ({@link #height},
+     * {@link #blockByNumber}, {@link #transactionLocation}, which hides entries at or above the height). So this
+     * returns, and the block becomes visible, only once it is durable, as before.
+     *
+     * <p>Why the sync may overlap the indexing and {@code alongside}: what they write (the transaction index, the
+     * caller's state) is derived from the block and rebuilt from the block files, never the reverse. After a process
+     * crash the written record is intact (the page cache belongs to the kernel) and the next open indexes it again
+     * (indexing is idempotent); after a machine crash, where the record may be lost, the transaction index is rebuilt
+     * from the blocks and the ledger rebuilds its state and history from them too ({@code SYSTEM_CRASH} at open). A
+     * derived structure ahead of a lost block therefore never survives an open.
+     *
+     * <p>Failures: the checks below throw before anything is written and change nothing. A failure after the write
+     * (the write itself, the sync, the indexing, or {@code alongside}) is thrown once all three have finished, the
+     * block is not made visible, and the store refuses every later append (its files are then in a state only the
+     * next open's recovery sorts out): the caller must treat the commit as failed and reopen.
+     *
+     * @throws BlockRejectedException   if its number is not {@link #height()} or its {@code previous_hash} is not the
+     *                                  last block's hash
+     * @throws IllegalArgumentException if {@code txIds} does not have one id per transaction
+     */
+    public synchronized void append(final HashCheckedBlock checked, final List<String> txIds,
+                                    final Runnable alongside) {
+        checkAppendable();
         final Block block = checked.block();
         final Head current = head;
         final long number = checked.number();
@@ -272,11 +330,66 @@ public final class FileBlockStore implements BlockStore {
         }
         verifyPosition(block, current.height(), current.currentHash());
         final byte[] payload = block.toByteArray();
-        final BlockFiles.Position position = files.append(number, payload);
+        final BlockFiles.Position position;
+        try {
+            position = files.write(number, payload);
+        } catch (RuntimeException e) {
+            appendFailure = "the write of block " + number + " failed: " + e.getMessage();
+            throw e;
+        }
         final byte[] hash = BlockHashes.headerHash(block.getHeader());
+        final TxValidationFlags flags = TxValidationFlags.fromBlock(block);
+        final Future<?> synced = syncThread.submit(() -> files.sync(number));
+        final Future<?> indexed = indexThread.submit(() -> lookup.index(number, hash, txIds, flags));
+        RuntimeException failure = null;
+        try {
+            alongside.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        failure = awaitHelper(synced, failure);
+        failure = awaitHelper(indexed, failure);
+        if (failure != null) {
+            appendFailure = "the append of block " + number + " failed: " + failure.getMessage();
+            LOG.error("block store {}: {}; it refuses appends until reopened", directory, appendFailure);
+            throw failure;
+        }
         index.write(new BlockIndexFile.Entry(number, position.segment(), position.offset(), payload.length, hash));
-        lookup.index(number, hash, txIds, TxValidationFlags.fromBlock(block));
         head = new Head(number + 1, hash, block.getHeader().getPreviousHash().toByteArray());
+    }
+
+    /**
+     * Waits for a helper's task, uninterruptibly (the block must not be left half-handled: the flag is restored), and
+     * returns the first failure: {@code failure} if there was one, else the task's.
+     */
+    private static RuntimeException awaitHelper(final Future<?> task, final RuntimeException failure) {
+        boolean interrupted = false;
+        RuntimeException result = failure;
+        try {
+            while (true) {
+                try {
+                    task.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    final Throwable cause = e.getCause();
+                    final RuntimeException thrown = cause instanceof RuntimeException runtime ? runtime
+                            : new LedgerException(cause.toString(), cause);
+                    if (result == null) {
+                        result = thrown;
+                    } else {
+                        result.addSuppressed(thrown);
+                    }
+                    break;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return result;
     }
 
     /**
@@ -419,9 +532,38 @@ public final class FileBlockStore implements BlockStore {
         }
     }
 
+    private void checkAppendable() {
+        checkOpen();
+        final String failed = appendFailure;
+        if (failed != null) {
+            throw new LedgerException("block store " + directory + " refuses appends since " + failed
+                    + "; close and reopen it");
+        }
+    }
+
     /** The directory holding the store. */
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * Stops the helper threads (idle: an append holds this store's monitor until its helpers' tasks are done);
+     * returns a failure to report, or null.
+     */
+    private RuntimeException stopHelpers() {
+        RuntimeException failure = null;
+        for (ExecutorService helper : new ExecutorService[]{syncThread, indexThread}) {
+            helper.shutdown();
+            try {
+                if (!helper.awaitTermination(HELPER_STOP_SECONDS, TimeUnit.SECONDS)) {
+                    failure = new LedgerException("block store " + directory + ": a helper thread did not stop");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = new LedgerException("block store " + directory + ": interrupted while closing", e);
+            }
+        }
+        return failure;
     }
 
     @Override
@@ -432,7 +574,7 @@ public final class FileBlockStore implements BlockStore {
                 return;
             }
             closed = true;
-            RuntimeException failure = null;
+            RuntimeException failure = stopHelpers();
             for (AutoCloseable resource : new AutoCloseable[]{lookup, index, files}) {
                 try {
                     resource.close();
@@ -441,7 +583,7 @@ public final class FileBlockStore implements BlockStore {
                             : failure;
                 }
             }
-            if (failure == null) {
+            if (failure == null && appendFailure == null) {
                 marker.disarm();
             }
             lock.close();

@@ -3,6 +3,7 @@ package dev.fabricembedded.orderer.block;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fabricembedded.ledger.block.BlockHashes;
+import dev.fabricembedded.ledger.block.HashCheckedBlock;
 import dev.fabricembedded.msp.policy.Policy;
 import dev.fabricembedded.msp.policy.PolicyResult;
 import dev.fabricembedded.msp.policy.SignedData;
@@ -67,6 +68,25 @@ public final class BlockVerifier {
      */
     public BlockVerificationResult verify(Block block, long expectedNumber, ByteString previousHeaderHash) {
         Objects.requireNonNull(block, "block");
+        return verify(block, expectedNumber, previousHeaderHash, false);
+    }
+
+    /**
+     * Every check, including the link to the previous block, of a block whose data hash was already checked (holding
+     * a {@link HashCheckedBlock} proves it): the same result as {@link #verify(Block, long, ByteString)} without
+     * hashing the data a second time (SHA-256 over the whole block, ~0.3 ms for 100 endorsed transactions). The
+     * committer hashes a block once, for this and for the ledger's {@link dev.fabricembedded.ledger.PreparedBlock}.
+     *
+     * @param previousHeaderHash the previous block's header hash, or {@code null} to skip that check
+     */
+    public BlockVerificationResult verify(HashCheckedBlock checked, long expectedNumber,
+                                          ByteString previousHeaderHash) {
+        Objects.requireNonNull(checked, "checked");
+        return verify(checked.block(), expectedNumber, previousHeaderHash, true);
+    }
+
+    private BlockVerificationResult verify(Block block, long expectedNumber, ByteString previousHeaderHash,
+                                           boolean dataHashChecked) {
         if (!block.hasHeader()) {
             return BlockVerificationResult.failure(BlockVerificationResult.Code.MISSING_HEADER,
                     "Invalid Block on channel [" + channelId + "]. Header must be different from nil.");
@@ -105,9 +125,7 @@ public final class BlockVerifier {
                     "Failed unmarshalling medatata for signatures [error unmarshaling metadata from block at index "
                             + "[SIGNATURES]: " + e.getMessage() + "]");
         }
-        byte[] dataHash = block.hasData() ? BlockHashes.dataHash(block.getData()) : BlockHashes.dataHash(
-                org.hyperledger.fabric.protos.common.BlockData.getDefaultInstance());
-        if (!Arrays.equals(dataHash, block.getHeader().getDataHash().toByteArray())) {
+        if (!dataHashChecked && !Arrays.equals(dataHashOf(block), block.getHeader().getDataHash().toByteArray())) {
             return BlockVerificationResult.failure(BlockVerificationResult.Code.DATA_HASH_MISMATCH,
                     "Header.DataHash is different from Hash(block.Data) for block with id [" + number
                             + "] on channel [" + channelId + "]");
@@ -139,6 +157,11 @@ public final class BlockVerifier {
                     result.message());
         }
         return BlockVerificationResult.valid();
+    }
+
+    private static byte[] dataHashOf(Block block) {
+        return BlockHashes.dataHash(block.hasData() ? block.getData()
+                : org.hyperledger.fabric.protos.common.BlockData.getDefaultInstance());
     }
 
     /** The channel id of a block's first transaction (Fabric's {@code GetChannelIDFromBlock}). */

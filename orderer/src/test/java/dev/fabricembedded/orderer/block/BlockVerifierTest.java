@@ -2,6 +2,7 @@ package dev.fabricembedded.orderer.block;
 
 import com.google.protobuf.ByteString;
 import dev.fabricembedded.ledger.block.BlockStore;
+import dev.fabricembedded.ledger.block.HashCheckedBlock;
 import dev.fabricembedded.msp.devca.NodeRole;
 import dev.fabricembedded.orderer.block.BlockVerificationResult.Code;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
@@ -78,6 +79,22 @@ class BlockVerifierTest {
         assertThat(verifier.verify(badSignatureHeader, 1).code()).isEqualTo(Code.MALFORMED_METADATA);
         assertThat(verifier.verify(badSignatureHeader, 1).message())
                 .startsWith("Failed unmarshalling signature header for block with id [1] on channel [verify]");
+    }
+
+    @Test
+    void aBlockWhoseDataHashWasCheckedGetsTheSameResultsWithoutItsDataHashedAgain() throws Exception {
+        ByteString genesisHash = ByteString.copyFrom(BlockWriterTest.sha256(BlockWriterTest.der(genesis.getHeader())));
+        HashCheckedBlock checked = HashCheckedBlock.of(block1);
+        assertThat(verifier.verify(checked, 1, genesisHash)).isEqualTo(BlockVerificationResult.valid());
+        assertResult(verifier.verify(checked, 2, genesisHash), Code.WRONG_NUMBER,
+                "Claimed seqNum is [2] but actual seqNum inside block is [1]");
+        assertThat(verifier.verify(checked, 1, ByteString.copyFrom(new byte[32])).code())
+                .isEqualTo(Code.WRONG_PREVIOUS_HASH);
+        Block byPeer = new BlockSigner(net.org1.signer(NodeRole.PEER)).sign(block1, 0);
+        assertThat(verifier.verify(HashCheckedBlock.of(byPeer), 1, genesisHash).code())
+                .isEqualTo(Code.SIGNATURES_NOT_SATISFIED);
+        assertThat(verifier.verify(HashCheckedBlock.of(block1.toBuilder().clearMetadata().build()), 1, null).code())
+                .isEqualTo(Code.MISSING_METADATA);
     }
 
     @Test

@@ -6,6 +6,8 @@ import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.CommitResult;
 import dev.fabricembedded.ledger.PreparedBlock;
 import dev.fabricembedded.ledger.block.BlockHashes;
+import dev.fabricembedded.ledger.block.HashCheckedBlock;
+import dev.fabricembedded.orderer.block.BlockVerifier;
 import dev.fabricembedded.orderer.block.BlockVerificationResult;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
 import dev.fabricembedded.orderer.channelconfig.InvalidChannelConfigException;
@@ -149,8 +151,12 @@ public final class BlockCommitter implements AutoCloseable {
         }
     }
 
+    /** A block whose validation started while the previous one was committed, with its data hash checked. */
+    private record Early(TxValidator.Pending pending, HashCheckedBlock checked) {
+    }
+
     private void commitInOrder(List<Block> blocks, Consumer<CommittedBlock> committed) {
-        TxValidator.Pending early = null;
+        Early early = null;
         try {
             for (int k = 0; k < blocks.size(); k++) {
                 Block block = Objects.requireNonNull(blocks.get(k), "block");
@@ -161,12 +167,12 @@ public final class BlockCommitter implements AutoCloseable {
                 ValidatedBlock validated = null;
                 PreparedBlock prepared = null;
                 if (early != null) {
-                    TxValidator.Pending started = early;
+                    Early started = early;
                     early = null;
                     // the block passed the §5.5 checks (data hash included) in startEarly; prepared while the
                     // workers finish it
-                    prepared = prepareOrAbandon(block, started);
-                    validated = validator.finishIfCurrent(started).orElse(null);
+                    prepared = prepareOrAbandon(started);
+                    validated = validator.finishIfCurrent(started.pending()).orElse(null);
                 }
                 if (validated == null) {
                     TxValidator.Pending started = validator.start(block);
@@ -180,7 +186,7 @@ public final class BlockCommitter implements AutoCloseable {
             }
         } finally {
             if (early != null) {
-                validator.abandon(early);
+                validator.abandon(early.pending());
             }
         }
     }
@@ -193,8 +199,12 @@ public final class BlockCommitter implements AutoCloseable {
      */
     private PreparedBlock verifyAndPrepare(Block block, TxValidator.Pending started, PreparedBlock prepared) {
         try {
-            verify(block, ledger.height(), ledger.chainInfo().getCurrentBlockHash());
-            return prepared != null ? prepared : PreparedBlock.of(block);
+            HashCheckedBlock checked = prepared != null ? null : hashChecked(block);
+            verify(block, checked, ledger.height(), ledger.chainInfo().getCurrentBlockHash());
+            if (prepared != null) {
+                return prepared;
+            }
+            return checked != null ? PreparedBlock.of(checked) : PreparedBlock.of(block);
         } catch (RuntimeException e) {
             validator.abandon(started);
             throw e;
@@ -202,19 +212,34 @@ public final class BlockCommitter implements AutoCloseable {
     }
 
     /** The ledger's preparation of a block started early, done on this thread while the workers finish it. */
-    private PreparedBlock prepareOrAbandon(Block block, TxValidator.Pending started) {
+    private PreparedBlock prepareOrAbandon(Early started) {
         try {
-            return PreparedBlock.of(block);
+            return PreparedBlock.of(started.checked());
         } catch (RuntimeException e) {
-            validator.abandon(started);
+            validator.abandon(started.pending());
             throw e;
         }
     }
 
-    /** The §5.5 checks; a failure refuses the block. */
-    private void verify(Block block, long expectedNumber, ByteString previousHash) {
-        BlockVerificationResult verification = validator.currentSnapshot().verifier().verify(block, expectedNumber,
-                previousHash);
+    /**
+     * The block with its data hash checked, hashed once for both the §5.5 checks and the ledger's preparation; null
+     * when it has no header or data or the hash does not match, which the verifier then reports in Fabric's order
+     * among its other checks.
+     */
+    private static HashCheckedBlock hashChecked(Block block) {
+        try {
+            return HashCheckedBlock.of(block);
+        } catch (BlockRejectedException e) {
+            return null;
+        }
+    }
+
+    /** The §5.5 checks (without hashing the data again when {@code checked} is given); a failure refuses the block. */
+    private void verify(Block block, HashCheckedBlock checked, long expectedNumber, ByteString previousHash) {
+        BlockVerifier verifier = validator.currentSnapshot().verifier();
+        BlockVerificationResult verification = checked != null
+                ? verifier.verify(checked, expectedNumber, previousHash)
+                : verifier.verify(block, expectedNumber, previousHash);
         if (!verification.isValid()) {
             long number = block.hasHeader() ? block.getHeader().getNumber() : -1;
             LOG.warn("channel {}: block {} refused: {}", channelId(), number, verification.message());
@@ -226,17 +251,19 @@ public final class BlockCommitter implements AutoCloseable {
      * Starts validating {@code next} while {@code block} is being committed, if {@code next} passes the §5.5 checks
      * as the successor of {@code block}; otherwise it is checked (and refused) in its turn.
      */
-    private TxValidator.Pending startEarly(Block block, Block next) {
+    private Early startEarly(Block block, Block next) {
         if (next == null || !next.hasHeader()) {
             return null;
         }
         TxValidator.Pending started = validator.start(next);
-        if (!validator.currentSnapshot().verifier().verify(next, block.getHeader().getNumber() + 1,
-                ByteString.copyFrom(BlockHashes.headerHash(block.getHeader()))).isValid()) {
+        HashCheckedBlock checked = hashChecked(next);
+        if (checked == null || !validator.currentSnapshot().verifier().verify(checked,
+                block.getHeader().getNumber() + 1, ByteString.copyFrom(BlockHashes.headerHash(block.getHeader())))
+                .isValid()) {
             validator.abandon(started);
             return null;
         }
-        return started;
+        return new Early(started, checked);
     }
 
     private CommittedBlock commitValidated(ValidatedBlock validated, PreparedBlock prepared) {

@@ -1,0 +1,88 @@
+package dev.fabricembedded.ledger;
+
+import com.google.protobuf.ByteString;
+import dev.fabricembedded.ledger.testing.Ledgers;
+import dev.fabricembedded.ledger.txmgr.QueryExecutor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.fabricembedded.ledger.testing.Ledgers.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The ledger's commit with the block's sync and transaction-id indexing on the block store's helper threads while
+ * the state is applied: a failure of any of them fails the ledger with nothing visible, and close waits for a
+ * commit in progress and stops the helper threads.
+ */
+class ParallelCommitTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTransactionIdTheIndexCannotHoldFailsTheLedgerAndNothingOfTheBlockIsVisible() {
+        final ChannelLedger ledger = Ledgers.small(dir).open();
+        try {
+            Ledgers.commitTx(ledger, "t0", sim -> sim.setState("cc", "a", bytes("0")));
+            final ByteString oversized = Ledgers.simulate(ledger, "x".repeat(1 << 20),
+                    sim -> sim.setState("cc", "b", bytes("1")));
+
+            assertThatThrownBy(() -> ledger.commit(Ledgers.nextBlock(ledger, List.of(oversized))))
+                    .hasMessageContaining("Entry is too large");
+
+            assertThat(ledger.height()).isEqualTo(1);
+            assertThat(ledger.blockStore().blockByNumber(1)).isEmpty();
+            assertThatThrownBy(ledger::newQueryExecutor).isInstanceOf(LedgerException.class)
+                    .hasMessageContaining("failed (commit of block 1 failed");
+            assertThatThrownBy(() -> Ledgers.commitTx(ledger, "t2", sim -> sim.setState("cc", "c", bytes("2"))))
+                    .isInstanceOf(LedgerException.class).hasMessageContaining("close and reopen it");
+        } finally {
+            ledger.close();
+        }
+    }
+
+    @Test
+    void closeWhileCommittingWaitsForTheCommitInProgressAndStopsTheHelperThreads() throws Exception {
+        final ChannelLedger ledger = Ledgers.small(dir).open();
+        final AtomicInteger committed = new AtomicInteger();
+        final CompletableFuture<RuntimeException> committer = CompletableFuture.supplyAsync(() -> {
+            try {
+                while (true) {
+                    final int n = committed.get();
+                    Ledgers.commitTx(ledger, "t" + n, sim -> sim.setState("cc", "k" + n, bytes("v" + n)));
+                    committed.incrementAndGet();
+                }
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (committed.get() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(committed.get()).as("blocks committed before the close").isGreaterThanOrEqualTo(3);
+
+        ledger.close();
+
+        final RuntimeException stopped = committer.get(60, TimeUnit.SECONDS);
+        assertThat(stopped).isInstanceOf(LedgerException.class).hasMessageContaining("is closed");
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive()
+                && (t.getName().startsWith("block-sync ") || t.getName().startsWith("block-index "))
+                && t.getName().contains(dir.toString()));
+        try (ChannelLedger reopened = Ledgers.small(dir).open();
+             QueryExecutor query = reopened.newQueryExecutor()) {
+            final int count = committed.get();
+            assertThat(reopened.height()).isEqualTo(count);
+            for (int n = 0; n < count; n++) {
+                assertThat(query.getState("cc", "k" + n)).isEqualTo(bytes("v" + n));
+                assertThat(reopened.containsTxId("t" + n)).isTrue();
+            }
+        }
+    }
+}
