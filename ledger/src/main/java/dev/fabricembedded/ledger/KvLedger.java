@@ -53,9 +53,11 @@ import java.util.function.Supplier;
  * store syncs the block and indexes its transaction ids on its helper threads ({@link
  * FileBlockStore#append(HashCheckedBlock, List, Runnable)} says why the state may be applied before the sync
  * completes), release the lock once all three are done, then index the history. {@link #commit} returns only after
- * the sync, so a committed block is as durable as before. Recovery at open (§6.9): a process crash opens the Chronicle Maps in recovery mode, a machine restart
- * rebuilds state and history from the block store; then every block above the lower of the two savepoints is
- * re-applied trusting its stored flags. A state ahead of the block store is an error.
+ * the sync, so a committed block is as durable as before. Recovery at open (§6.9): a process crash opens the
+ * Chronicle Maps in recovery mode (state and history first complete a block whose writes the crash interrupted, from
+ * their redo journals), a machine restart rebuilds state and history from the block store; then every block above
+ * the lower of the two savepoints is re-applied trusting its stored flags. A state ahead of the block store is an
+ * error.
  *
  * <p>If a commit fails after its block was written (an I/O error, a failed sync, a failed index or state update),
  * the ledger marks itself failed: every later call throws until it is reopened, which re-applies the block if it
@@ -270,7 +272,8 @@ final class KvLedger implements ChannelLedger {
                         "block " + number + " has no " + (block.hasHeader() ? "data" : "header"));
             }
             // number and previous hash first, as Fabric reports them before the data hash
-            FileBlockStore.verifyPosition(block, blocks.height(), blocks.chainInfo().getCurrentBlockHash().toByteArray());
+            FileBlockStore.verifyPosition(block, blocks.height(),
+                    blocks.chainInfo().getCurrentBlockHash().toByteArray());
             return commitPrepared(PreparedBlock.of(block));
         }
     }

@@ -6,7 +6,8 @@
  *
  * <p>Thread ownership: one thread appends (the committer, or the orderer's block writer); each append hands the
  * record's {@code fdatasync} and the transaction-id indexing to the store's two helper threads ({@code block-sync},
- * {@code block-index}) and waits for them; any number of threads read concurrently. Readers see a block once {@link dev.fabricembedded.ledger.block.BlockReader#height()} covers
- * it, which happens after the block is synced and indexed.
+ * {@code block-index}) and waits for them; any number of threads read concurrently. Readers see a block once
+ * {@link dev.fabricembedded.ledger.block.BlockReader#height()} covers it, which happens after the block is synced
+ * and indexed.
  */
 package dev.fabricembedded.ledger.block;
