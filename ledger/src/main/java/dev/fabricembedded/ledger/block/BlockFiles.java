@@ -24,7 +24,8 @@ import java.util.zip.CRC32C;
  * <p>Record layout (big-endian): {@code magic u32 | payload length u32 | block number u64 | CRC32C(payload) u32 |
  * payload}. A record is written with one gathering write ({@link #write}) and synced ({@code fdatasync},
  * {@link #sync}) before the store reports it appended; a new segment starts when the current one would pass the
- * configured size. At open, {@link #scan} walks the records after the last indexed one and truncates the first one that is incomplete or fails its
+ * configured size. At open, {@link #scan} walks the records after the last indexed one and truncates the first one
+ * that is incomplete or fails its
  * checksum: the torn tail of a crash, which never held an acknowledged block.
  *
  * <p>Plain files rather than a Chronicle Queue: a record must be durable when the commit returns (one

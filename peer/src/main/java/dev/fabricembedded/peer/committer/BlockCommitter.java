@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * A refused block changes nothing: the ledger stays at its height and the same (or a corrected) block can be
  * committed next. {@link #commit(List)} commits consecutive blocks with the same outcome, validating block
  * {@code k + 1} while block {@code k} is written to the ledger. The genesis block (height 0) is committed as the
- * channel's trust anchor: it is not signed by the orderer, it must be a configuration block of this channel, and its configuration transaction is valid.
+ * channel's trust anchor: it is not signed by the orderer, it must be a configuration block of this channel, and its
+ * configuration transaction is valid.
  *
  * <p>Threads: <b>one committing thread at a time</b> (the channel's delivery thread), as in Fabric, because blocks
  * are committed strictly in order. A {@link #commit} from a second thread while one is running fails at once with
