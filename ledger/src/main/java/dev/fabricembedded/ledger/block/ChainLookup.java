@@ -7,6 +7,8 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -21,12 +23,20 @@ import java.util.Set;
  * <p>A transaction id is indexed once, at its first occurrence; later duplicates are not re-indexed (Fabric's
  * {@code blockindex}), so a lookup always answers where the id was first committed.
  *
+ * <p>An id longer than {@value #MAX_PLAIN_TX_ID_BYTES} bytes is indexed under {@code 'D' + SHA-256(id)} instead.
+ * A valid Fabric transaction id is 64 hex characters, but the channel header's id is whatever the client wrote, and
+ * the block store indexes every transaction of a block, invalid ones included: an id of a megabyte would not fit a
+ * map entry, the block could not be committed, and the ledger could not reopen either (the index is rebuilt from
+ * the blocks). The digest keeps such a block committable and its id findable.
+ *
  * <p>Thread ownership: one writer ({@link #index}); concurrent readers.
  */
 final class ChainLookup implements AutoCloseable {
     static final String PREFIX = "index";
     private static final byte[] SAVEPOINT = {0, 'S'};
     private static final int TX_VALUE_SIZE = 13;
+    /** Longest transaction id (UTF-8 bytes) indexed as itself; longer ones are indexed by digest. */
+    static final int MAX_PLAIN_TX_ID_BYTES = 1024;
 
     private final GenerationalMap map;
 
@@ -89,17 +99,29 @@ final class ChainLookup implements AutoCloseable {
 
     private static byte[] txKey(final String txId) {
         final byte[] id = txId.getBytes(StandardCharsets.UTF_8);
-        final byte[] key = new byte[id.length + 1];
-        key[0] = 'T';
-        System.arraycopy(id, 0, key, 1, id.length);
+        if (id.length > MAX_PLAIN_TX_ID_BYTES) {
+            return prefixed('D', sha256(id));
+        }
+        return prefixed('T', id);
+    }
+
+    private static byte[] sha256(final byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    private static byte[] prefixed(final char prefix, final byte[] bytes) {
+        final byte[] key = new byte[bytes.length + 1];
+        key[0] = (byte) prefix;
+        System.arraycopy(bytes, 0, key, 1, bytes.length);
         return key;
     }
 
     private static byte[] hashKey(final byte[] hash) {
-        final byte[] key = new byte[hash.length + 1];
-        key[0] = 'H';
-        System.arraycopy(hash, 0, key, 1, hash.length);
-        return key;
+        return prefixed('H', hash);
     }
 
     @Override
