@@ -82,6 +82,30 @@ public interface HandlerExecutor extends Executor {
     }
 
     /**
+     * The channel's saturation hint: {@code true} while the machine's cores are all busy with work (set by whoever
+     * knows, in practice the peer's endorser, which counts the proposals in flight, through
+     * {@link #coresSaturated(boolean)}). Why: polling (spinning, yielding) pays only with a core to spare, where it
+     * answers a hop microseconds sooner than a wake-up; when every core has a thread with work, each poll takes CPU from
+     * that work (a yielding thread still gets its fair share of a saturated run queue). So while the hint is set, a
+     * waiter that can be woken without polling ({@link #wakesOnInput()}: the idle event-loop thread on its doorbell, a
+     * thread waiting for an answer the loop hands over) skips its wait strategy's spin and yield phase and blocks at
+     * once; while it is clear it polls per its strategy. Both ends of a channel between processes see the same hint (a
+     * word they both map). A stale value costs a moment of latency or CPU, never a lost frame. {@code false} for a
+     * channel whose waiters do not block (no doorbells, in-JVM).
+     */
+    default boolean coresSaturated() {
+        return false;
+    }
+
+    /**
+     * Sets the saturation hint that both ends of this channel read ({@link #coresSaturated()}); cheap when unchanged
+     * (one read of the word). Does nothing on a channel whose waiters do not block.
+     */
+    default void coresSaturated(boolean saturated) {
+        // nobody blocks: nothing to tell
+    }
+
+    /**
      * Takes the {@link InboundLease} for the calling thread: until it is closed, this thread reads the inbound frames
      * itself, keeps those its {@link FrameClaim} accepts, and the event-loop thread delivers the others. Meant for a
      * thread that sent a request and waits for the answer (see {@link InboundLease} for why and for the holder's
