@@ -363,7 +363,7 @@ public final class ChaincodeSupport implements AutoCloseable {
 
     /**
      * The proposals in flight, counted by the endorser, and whether they saturate the cores: published to each
-     * chaincode's channel with every INIT/TRANSACTION, so that both processes' waiters stop polling while they do
+     * chaincode's channel with every INIT/TRANSACTION, so that both processes' event loops stop polling while they do
      * (see {@link Builder#saturationThreshold(int)}).
      */
     public ProposalLoad proposalLoad() {
@@ -549,11 +549,11 @@ public final class ChaincodeSupport implements AutoCloseable {
 
         /**
          * Proposals in flight from which the machine's cores count as saturated (default: the number of available
-         * processors; {@code 0}: never). While at least that many proposals are being processed, the threads that wait
-         * for a hand-off during an execution (this process's executing thread and chaincode event loop, the chaincode
-         * process's event loop and worker, when the channel has doorbells) skip their wait strategy's spin and yield
-         * phase and block at once: every core has a proposal's work to do, and a poll would only take CPU from it.
-         * Below it they poll first, which with a core to spare answers each hop sooner than a wake-up.
+         * processors; {@code 0}: never). While at least that many proposals are being processed, the event-loop threads
+         * of a chaincode's channel (this process's and the chaincode process's, when the channel has doorbells) skip
+         * their wait strategy's spin and yield phase and sleep on their doorbells as soon as they are idle: every core
+         * has a proposal's work to do, and a poll would only take CPU from it. Below it they poll first, which with a
+         * core to spare answers each hop sooner than a wake-up (see {@link ProposalLoad}).
          *
          * @throws IllegalArgumentException if negative
          */

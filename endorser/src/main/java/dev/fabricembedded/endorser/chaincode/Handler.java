@@ -194,11 +194,9 @@ final class Handler implements FrameHandler {
             final ChaincodeMessage message, final TransactionContext transaction, final Duration timeout,
             final OwnFrameReader reader) throws ChaincodeException {
         final HandlerExecutor loop = out instanceof HandlerExecutor executor ? executor : null;
-        final ProposalLoad load = support.proposalLoad();
-        final boolean saturated = load.saturated();
         if (loop != null) {
-            // before the frame: the chaincode's loop and worker read the hint when they next idle
-            loop.coresSaturated(saturated);
+            // before the frame: both processes' event loops read the hint when they next idle (see ProposalLoad)
+            loop.coresSaturated(support.proposalLoad().saturated());
         }
         try {
             out.send(toSend.toByteArray());
@@ -213,8 +211,7 @@ final class Handler implements FrameHandler {
             expectRequests(out);
         }
         final boolean loopWakesOnInput = loop != null && loop.wakesOnInput();
-        return transaction.await(timeout, support.executionWaitStrategy(), reader, loopWakesOnInput,
-                loopWakesOnInput ? load : null);
+        return transaction.await(timeout, support.executionWaitStrategy(), reader, loopWakesOnInput);
     }
 
     /**

@@ -6,15 +6,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * How many proposals the endorser is processing right now, and whether that many saturate the machine's cores.
  *
  * <p>Why: an endorsement is mostly CPU on the calling thread (a signature verify and a sign) separated by about ten
- * hand-offs between threads of two processes (the peer's and the chaincode's event loops, the chaincode's worker, the
- * executing thread). A thread waiting for such a hand-off either polls (spins, yields) or sleeps and is woken. With a
- * core to spare, polling answers microseconds sooner than a wake-up; with as many proposals in flight as there are
- * cores, every core already has a thread with work, and each poll only takes CPU from it (a yielding thread still gets
- * its fair share of a saturated run queue). The endorser knows which case it is in: each proposal is counted from
- * {@link #enter()} to {@link #exit()}, and {@link #saturated()} says whether the count reached the threshold (the
- * number of cores by default). The chaincode support publishes that to each chaincode's channel as it sends
- * INIT/TRANSACTION ({@link dev.fabricembedded.ipc.HandlerExecutor#coresSaturated(boolean)}), and its waiters consult it
- * (see ARCHITECTURE.md, endorser data path).
+ * hand-offs between threads of two processes; the channel's event-loop threads, idle between those hand-offs, poll
+ * (spin, yield) before they sleep on their doorbells. With a core to spare, polling answers the next frame microseconds
+ * sooner than a wake-up; with as many proposals in flight as there are cores, every core already has a thread with
+ * work, and each poll only takes CPU from it (a yielding thread still gets its fair share of a saturated run queue).
+ * The endorser knows which case it is in: each proposal is counted from {@link #enter()} to {@link #exit()}, and
+ * {@link #saturated()} says whether the count reached the threshold (the number of cores by default). The chaincode
+ * support publishes that to each chaincode's channel as it sends INIT/TRANSACTION
+ * ({@link dev.fabricembedded.ipc.HandlerExecutor#coresSaturated(boolean)}), and both processes' event loops then sleep
+ * on their doorbells as soon as they are idle. The threads waiting for an answer keep their wait strategy: the one
+ * holding the channel's inbound lease reads its answer itself, and blocking the waiters too cost more CPU per
+ * endorsement than it saved (session 5, PERFORMANCE.md).
  *
  * <p>Thread-safe: any thread enters and exits; one atomic counter.
  */

@@ -147,19 +147,16 @@ final class TransactionContext {
      * unparks it or the deadline passes, so the timeout is exact whatever the strategy. When the event-loop thread
      * {@code loopWakesOnInput} (a channel with doorbells: the chaincode's next frame wakes it), the waiter stops
      * polling earlier, after the strategy's {@link WaitStrategy#blockAfter()} idle steps, and parks the same way: a long
-     * yield phase would only take the cores from the threads doing the work. With doorbells and a {@code load} that
-     * says the cores are saturated, it hands over and parks at the first idle step (see {@link ProposalLoad}). Must be
-     * called by the thread that created the context.
+     * yield phase would only take the cores from the threads doing the work. Must be called by the thread that created the
+     * context.
      *
      * @param reader           this execution's reader of its own frames, or null to wait for the event-loop thread only
      * @param loopWakesOnInput whether the channel's event-loop thread is woken by the chaincode's frames
-     * @param load             the proposals in flight, consulted at each idle step when {@code loopWakesOnInput}, or
-     *                         null
      * @throws ChaincodeException {@code timeout expired while executing transaction}, {@code interrupted while
      *                            executing transaction}, or why the stream ended
      */
     ChaincodeMessage await(final Duration timeout, final WaitStrategy strategy, final OwnFrameReader reader,
-            final boolean loopWakesOnInput, final ProposalLoad load) throws ChaincodeException {
+            final boolean loopWakesOnInput) throws ChaincodeException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         final int blockAfter = loopWakesOnInput ? strategy.blockAfter() : -1;
         int idle = 0;
@@ -179,9 +176,7 @@ final class TransactionContext {
             if (Thread.currentThread().isInterrupted()) {
                 throw new ChaincodeException("interrupted while executing transaction");
             }
-            final boolean block = blockAfter >= 0
-                    ? idle >= blockAfter || load != null && load.saturated()
-                    : strategy.mayPark(idle);
+            final boolean block = blockAfter >= 0 ? idle >= blockAfter : strategy.mayPark(idle);
             if (!block) {
                 strategy.idle(idle);
             } else {

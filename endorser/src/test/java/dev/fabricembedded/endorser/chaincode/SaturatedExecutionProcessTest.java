@@ -26,11 +26,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The saturation hint ({@link ProposalLoad}) with a real chaincode process: with as many proposals in flight as the
- * threshold, an execution publishes the hint to the chaincode's channel and its executing thread stops polling at once
- * (it parks until the answer); below it, it polls per its wait strategy. The executing thread's wait strategy here
- * would yield ~10^9 times before blocking, so a thread seen parked was put to sleep by the hint. A chaincode killed
- * while the executing thread sleeps fails the execution, leaves no thread nor process behind, and is relaunched.
+ * The saturation hint ({@link ProposalLoad}) with a real chaincode process: each execution publishes to the chaincode's
+ * channel whether as many proposals as the threshold are in flight (both processes' event loops then sleep on their
+ * doorbells as soon as they are idle, see the ipc {@code DoorbellTest}), the results are the same either way, and the
+ * executing threads keep waiting per their strategy (the lease holder reads its own frames; the other is handed its
+ * answer): their wait strategy here would yield ~10^9 times before blocking, so a thread seen parked would have been put
+ * to sleep by the hint. A chaincode killed while two executions wait fails both, leaves no thread nor process behind,
+ * and is relaunched.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SaturatedExecutionProcessTest {
@@ -112,29 +114,32 @@ class SaturatedExecutionProcessTest {
     }
 
     @Test
-    void anExecutingThreadPollsBelowTheThresholdAndSleepsAtItAndAKilledChaincodeWakesItWithTheFailure()
-            throws Exception {
+    void theHintFollowsTheLoadWhileTheExecutingThreadsWaitAsTheirStrategySaysAndAKillEndsBoth() throws Exception {
         assertThat(execute("bad", "ok")).isEqualTo("fine");
-        // below the threshold: the thread waiting for a hanging chaincode polls, it is never seen parked
-        final AtomicReference<Thread> waiter = new AtomicReference<>();
-        final CompletableFuture<Throwable> polling = hang(waiter, false);
-        LeakCheck.await(() -> waiter.get() != null, "the execution started");
-        LeakCheck.await(() -> support.registry().handler("bad:1.0").executionsInProgress() == 1, "executing");
-        for (int i = 0; i < 50; i++) {
-            assertThat(parked(waiter.get())).as("sample %d: the executing thread polls", i).isFalse();
-            Thread.sleep(2);
+        for (final boolean saturated : new boolean[] {false, true}) {
+            // the first hang's thread holds the channel's inbound lease (it reads its own frames); the second cannot
+            final AtomicReference<Thread> readerThread = new AtomicReference<>();
+            final AtomicReference<Thread> waiterThread = new AtomicReference<>();
+            final CompletableFuture<Throwable> reading = hang(readerThread, saturated);
+            LeakCheck.await(() -> support.isRunning("bad", "1.0")
+                    && support.registry().handler("bad:1.0").executionsReadingOwnFrames() == 1, "the lease taken");
+            final CompletableFuture<Throwable> waiting = hang(waiterThread, saturated);
+            LeakCheck.await(() -> support.registry().handler("bad:1.0").executionsInProgress() == 2, "both executing");
+            assertThat(support.registry().handler("bad:1.0").channelSaysCoresSaturated()).isEqualTo(saturated);
+            for (int i = 0; i < 50; i++) {
+                assertThat(parked(readerThread.get())).as("sample %d: the lease holder polls", i).isFalse();
+                assertThat(parked(waiterThread.get())).as("sample %d: the other waiter polls too", i).isFalse();
+                Thread.sleep(2);
+            }
+            // the kill ends the wait of both, through the lease holder's poll and the handler's onClose
+            final List<ProcessHandle> running = LeakCheck.chaincodeProcesses("bad:1.0");
+            assertThat(running).hasSize(1);
+            running.get(0).destroyForcibly();
+            assertThat(reading.get(30, TimeUnit.SECONDS)).hasMessageEndingWith("chaincode stream terminated");
+            assertThat(waiting.get(30, TimeUnit.SECONDS)).hasMessageEndingWith("chaincode stream terminated");
+            LeakCheck.await(() -> !support.isRunning("bad", "1.0"), "the killed chaincode is deregistered");
+            assertThat(execute("bad", "ok")).as("relaunched").isEqualTo("fine");
         }
-        killAndExpectStreamTerminated(polling);
-
-        // at the threshold: it parks at its first idle step, and the kill still ends its wait
-        waiter.set(null);
-        final CompletableFuture<Throwable> sleeping = hang(waiter, true);
-        LeakCheck.await(() -> waiter.get() != null, "the execution started");
-        LeakCheck.await(() -> support.isRunning("bad", "1.0")
-                && support.registry().handler("bad:1.0").executionsInProgress() == 1, "executing");
-        LeakCheck.await(() -> parked(waiter.get()), "the executing thread asleep");
-        assertThat(support.registry().handler("bad:1.0").channelSaysCoresSaturated()).isTrue();
-        killAndExpectStreamTerminated(sleeping);
         assertThat(support.proposalLoad().inFlight()).isZero();
     }
 
@@ -162,15 +167,6 @@ class SaturatedExecutionProcessTest {
                 }
             }
         });
-    }
-
-    private void killAndExpectStreamTerminated(final CompletableFuture<Throwable> execution) throws Exception {
-        final List<ProcessHandle> running = LeakCheck.chaincodeProcesses("bad:1.0");
-        assertThat(running).hasSize(1);
-        running.get(0).destroyForcibly();
-        assertThat(execution.get(30, TimeUnit.SECONDS)).hasMessageEndingWith("chaincode stream terminated");
-        LeakCheck.await(() -> !support.isRunning("bad", "1.0"), "the killed chaincode is deregistered");
-        assertThat(execute("bad", "ok")).as("relaunched").isEqualTo("fine");
     }
 
     private String execute(final String name, final String... args) throws ChaincodeException {

@@ -156,8 +156,8 @@ final class Doorbell implements SourceBell, Closeable {
 
     /**
      * The channel's saturation hint, written by either side (in practice the peer's, which knows how many proposals are
-     * in flight) and read by both sides' waiters: {@code true} while the machine's cores are all busy with work, so that
-     * a thread that can be woken should block at once instead of polling. A plain volatile word: a stale value costs
+     * in flight) and read by both sides' event loops: {@code true} while the machine's cores are all busy with work, so
+     * that an idle loop sleeps on its bell at once instead of polling first. A plain volatile word: a stale value costs
      * latency or CPU for a moment, never correctness.
      */
     void coresSaturated(boolean saturated) {

@@ -90,10 +90,8 @@ final class TransactionContext {
         // taken before sending, so that the answer cannot be read by the event loop first
         final HandlerExecutor executor = channel instanceof HandlerExecutor e ? e : null;
         InboundLease lease = executor != null ? executor.tryLeaseInbound() : null;
-        // with doorbells the event loop is woken by the peer's frame: poll briefly, then block (see awaitThroughLease);
-        // while the peer says the cores are saturated, block at once: a poll would take CPU from threads with work
-        final int blockAfter = executor == null || !executor.wakesOnInput() ? -1
-                : executor.coresSaturated() ? 0 : waitStrategy.blockAfter();
+        // with doorbells the event loop is woken by the peer's frame: poll briefly, then block (see awaitThroughLease)
+        final int blockAfter = executor != null && executor.wakesOnInput() ? waitStrategy.blockAfter() : -1;
         try {
             channel.send(ChaincodeMessageFactory.request(type, key, payload).toByteArray());
             if (lease != null) {

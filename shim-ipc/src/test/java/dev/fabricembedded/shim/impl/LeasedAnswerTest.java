@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage.Type;
 import org.junit.jupiter.api.AfterEach;
@@ -47,21 +46,11 @@ class LeasedAnswerTest {
 
     /** @param shimStrategy how the shim end's event loop idles */
     private void connect(final Chaincode chaincode, final WaitStrategy shimStrategy) throws Exception {
-        connect(chaincode, shimStrategy, WaitStrategy.spinYieldPark());
-    }
-
-    /**
-     * @param shimStrategy     how the shim end's event loop idles
-     * @param responseStrategy how a chaincode thread waiting for an answer idles
-     */
-    private void connect(final Chaincode chaincode, final WaitStrategy shimStrategy,
-            final WaitStrategy responseStrategy) throws Exception {
         final Path dir = base.resolve("channel");
         peer = ScriptedPeer.standard();
         peerEnd = ChronicleChannel.builder(dir).name("lease-peer").create(peer);
         peer.bind(peerEnd);
-        connection = ChaincodeConnection.builder(chaincode, InJvmChaincode.CHAINCODE_ID)
-                .responseWaitStrategy(responseStrategy).open(handler -> {
+        connection = ChaincodeConnection.builder(chaincode, InJvmChaincode.CHAINCODE_ID).open(handler -> {
             shimEnd = ChronicleChannel.builder(dir).name("lease-cc").waitStrategy(shimStrategy)
                     .livenessTimeout(Duration.ofMinutes(10)).attach(handler);
             return shimEnd;
@@ -100,48 +89,6 @@ class LeasedAnswerTest {
     private void awaitGetStateReceived(final String channelId, final String txId) throws InterruptedException {
         InJvmChaincode.awaitTrue(() -> peer.receivedLog().stream().anyMatch(m -> m.getType() == Type.GET_STATE
                 && m.getChannelId().equals(channelId) && m.getTxid().equals(txId)), "GET_STATE of " + txId);
-    }
-
-    private static boolean parked(final Thread thread) {
-        final Thread.State state = thread.getState();
-        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
-    }
-
-    @Test
-    void whileThePeerSaysTheCoresAreSaturatedAWaitingChaincodeThreadBlocksAtOnceInsteadOfPolling() throws Exception {
-        // ~10^9 yields before blocking: without the hint a waiting thread polls for the whole test
-        final WaitStrategy pollsForEver = WaitStrategy.spinYieldPark(10, 1_000_000_000, Duration.ofMillis(1),
-                Duration.ofMillis(1), 1_000_000_000);
-        final AtomicReference<Thread> worker = new AtomicReference<>();
-        connect(new FunctionChaincode(stub -> {
-            worker.set(Thread.currentThread());
-            return Response.success(stub.getState("k"));
-        }), WaitStrategy.spinYieldPark(), pollsForEver);
-        peer.put("k", "v").holdGetState("k");
-
-        // not saturated: the thread waiting for its held answer polls (yields), it never parks
-        final CompletableFuture<ChaincodeMessage> polling = peer.execute(Type.TRANSACTION, "ch", "tx-poll", "get");
-        awaitGetStateReceived("ch", "tx-poll");
-        final Thread pollingThread = worker.get();
-        for (int i = 0; i < 50; i++) {
-            assertThat(parked(pollingThread)).as("sample %d: the waiter polls", i).isFalse();
-            Thread.sleep(2);
-        }
-        peer.releaseHeld();
-        assertThat(payloadOf(polling)).isEqualTo("v");
-
-        // the peer sets the hint in the word both processes map: the next waiter parks at its first idle step
-        peerEnd.coresSaturated(true);
-        assertThat(shimEnd.coresSaturated()).isTrue();
-        peer.holdGetState("k");
-        final CompletableFuture<ChaincodeMessage> blocking = peer.execute(Type.TRANSACTION, "ch", "tx-block", "get");
-        awaitGetStateReceived("ch", "tx-block");
-        final Thread blockingThread = worker.get();
-        InJvmChaincode.awaitTrue(() -> parked(blockingThread), "the waiting chaincode thread parked");
-        // the answer still reaches it: the sleeping event loop is woken by the frame and hands it over
-        peer.releaseHeld();
-        assertThat(payloadOf(blocking)).isEqualTo("v");
-        assertThat(connection.unexpectedMessages()).isZero();
     }
 
     @Test
