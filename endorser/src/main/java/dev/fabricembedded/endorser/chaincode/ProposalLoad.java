@@ -26,8 +26,8 @@ public final class ProposalLoad {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
-     * @param threshold proposals in flight from which the cores count as saturated; {@code 0} never (waiters always
-     *                  poll per their wait strategy first, the behaviour before this hint)
+     * @param threshold proposals in flight from which the cores count as saturated; {@code 0} never (the event loops
+     *                  always poll per their wait strategy first, the behaviour before this hint)
      * @throws IllegalArgumentException if negative
      */
     public ProposalLoad(final int threshold) {
