@@ -283,7 +283,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
 
     /**
      * With doorbells, writes the hint into the word both processes map next to the doorbells, so that both ends' event
-     * loops and waiters see it; without, nothing (nobody blocks).
+     * loops see it; without, nothing (no loop sleeps on a bell).
      */
     @Override
     public void coresSaturated(boolean saturated) {
