@@ -12,6 +12,7 @@ import dev.fabricembedded.endorser.chaincode.ChaincodeResult;
 import dev.fabricembedded.endorser.chaincode.ChaincodeSupport;
 import dev.fabricembedded.endorser.chaincode.Lifecycle;
 import dev.fabricembedded.endorser.chaincode.LsccLifecycle;
+import dev.fabricembedded.endorser.chaincode.ProposalLoad;
 import dev.fabricembedded.endorser.chaincode.SystemChaincode;
 import dev.fabricembedded.endorser.chaincode.SystemChaincodes;
 import dev.fabricembedded.endorser.proposal.ProposalValidation;
@@ -151,6 +152,17 @@ public final class Endorser implements AutoCloseable {
             throw new IllegalStateException("the endorser is closed");
         }
         Objects.requireNonNull(signedProposal, "signedProposal");
+        // counted from the start: the other proposals' crypto is what keeps the cores busy (see ProposalLoad)
+        final ProposalLoad load = chaincodeSupport.proposalLoad();
+        load.enter();
+        try {
+            return process(signedProposal);
+        } finally {
+            load.exit();
+        }
+    }
+
+    private ProposalResponse process(final SignedProposal signedProposal) {
         for (final AuthFilter filter : authFilters) {
             final AuthFilterResult result = filter.check(signedProposal);
             if (!result.isPassed()) {

@@ -57,6 +57,8 @@ class ProcessProposalChecksTest {
     private static ProposalRejectedException rejected(final SignedProposal signed) {
         final Throwable thrown = catchThrowable(() -> peer.endorser.processProposal(signed));
         assertThat(thrown).isInstanceOf(ProposalRejectedException.class);
+        assertThat(peer.endorser.chaincodeSupport().proposalLoad().inFlight())
+                .as("a refused proposal is counted out too").isZero();
         return (ProposalRejectedException) thrown;
     }
 

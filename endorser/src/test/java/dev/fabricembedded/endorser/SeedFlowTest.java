@@ -196,6 +196,7 @@ class SeedFlowTest {
         assertThat(upgraded.status()).as(upgraded.message()).isEqualTo(200);
         assertThat(ChaincodeData.parse(upgraded.response().getResponse().getPayload()).version()).isEqualTo("2.0");
         assertThat(peer.endorser.chaincodeSupport().isRunning("mycc", "2.0")).isTrue();
+        assertThat(peer.endorser.chaincodeSupport().proposalLoad().inFlight()).as("counted in and out").isZero();
 
         final ChaincodeAction action = action(upgraded.response());
         final ChaincodeEvent event = ChaincodeEvent.parseFrom(action.getEvents());

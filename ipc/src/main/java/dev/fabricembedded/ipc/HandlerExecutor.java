@@ -82,6 +82,32 @@ public interface HandlerExecutor extends Executor {
     }
 
     /**
+     * The channel's saturation hint: {@code true} while the machine's cores are all busy with work (set by whoever
+     * knows, in practice the peer's endorser, which counts the proposals in flight, through
+     * {@link #coresSaturated(boolean)}). Why: an idle event-loop thread polls (spins, yields) before it sleeps on its
+     * doorbell, which answers the next frame microseconds sooner than a wake-up, but only pays with a core to spare;
+     * when every core has a thread with work, each poll takes CPU from that work (a yielding thread still gets its fair
+     * share of a saturated run queue). So while the hint is set, both ends' idle event-loop threads skip their wait
+     * strategy's spin and yield phase and sleep on their doorbells at once; while it is clear they poll per their
+     * strategy. Threads waiting for an answer are not affected: one that holds the {@link InboundLease} reads the
+     * answer itself, and blocking it would add two wake-ups per answer (measured: more CPU per endorsement, not less).
+     * Both ends of a channel between processes see the same hint (a word they both map). A stale value costs a moment
+     * of latency or CPU, never a lost frame. {@code false} for a channel whose event loop does not sleep on a doorbell
+     * (no doorbells, in-JVM).
+     */
+    default boolean coresSaturated() {
+        return false;
+    }
+
+    /**
+     * Sets the saturation hint that both ends of this channel read ({@link #coresSaturated()}); cheap when unchanged
+     * (one read of the word). Does nothing on a channel without doorbells.
+     */
+    default void coresSaturated(boolean saturated) {
+        // nobody blocks: nothing to tell
+    }
+
+    /**
      * Takes the {@link InboundLease} for the calling thread: until it is closed, this thread reads the inbound frames
      * itself, keeps those its {@link FrameClaim} accepts, and the event-loop thread delivers the others. Meant for a
      * thread that sent a request and waits for the answer (see {@link InboundLease} for why and for the holder's

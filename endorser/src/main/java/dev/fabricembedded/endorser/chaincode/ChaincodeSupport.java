@@ -102,6 +102,7 @@ public final class ChaincodeSupport implements AutoCloseable {
     private final QueryResponseGenerator queryResponses;
     private final RuntimeLauncher launcher;
     private final ExecutorService invokeWorkers;
+    private final ProposalLoad proposalLoad;
     private final ScheduledExecutorService keepaliveTimer;
     private final Object lifecycleLock = new Object();
     /** Guarded by {@link #lifecycleLock}. */
@@ -113,6 +114,7 @@ public final class ChaincodeSupport implements AutoCloseable {
         this.executeTimeout = builder.executeTimeout;
         this.keepalive = builder.keepalive;
         this.executionWaitStrategy = builder.executionWaitStrategy;
+        this.proposalLoad = new ProposalLoad(builder.saturationThreshold);
         this.mode = builder.mode;
         this.totalQueryLimit = builder.totalQueryLimit;
         this.systemChaincodes = new SystemChaincodes(builder.systemChaincodeVersion, builder.systemChaincodes);
@@ -359,6 +361,15 @@ public final class ChaincodeSupport implements AutoCloseable {
         return executionWaitStrategy;
     }
 
+    /**
+     * The proposals in flight, counted by the endorser, and whether they saturate the cores: published to each
+     * chaincode's channel with every INIT/TRANSACTION, so that both processes' event loops stop polling while they do
+     * (see {@link Builder#saturationThreshold(int)}).
+     */
+    public ProposalLoad proposalLoad() {
+        return proposalLoad;
+    }
+
     /** The interval of KEEPALIVE messages to chaincodes; zero when disabled. */
     public Duration keepalive() {
         return keepalive;
@@ -467,6 +478,7 @@ public final class ChaincodeSupport implements AutoCloseable {
         private Duration executeTimeout = DEFAULT_EXECUTE_TIMEOUT;
         private Duration keepalive = Duration.ZERO;
         private WaitStrategy executionWaitStrategy = WaitStrategy.spinYieldPark();
+        private int saturationThreshold = Runtime.getRuntime().availableProcessors();
         private ChaincodeMode mode = ChaincodeMode.NET;
         private int totalQueryLimit = DEFAULT_TOTAL_QUERY_LIMIT;
         private String systemChaincodeVersion = DEFAULT_SYSTEM_CHAINCODE_VERSION;
@@ -532,6 +544,24 @@ public final class ChaincodeSupport implements AutoCloseable {
          */
         public Builder executionWaitStrategy(final WaitStrategy strategy) {
             this.executionWaitStrategy = Objects.requireNonNull(strategy, "strategy");
+            return this;
+        }
+
+        /**
+         * Proposals in flight from which the machine's cores count as saturated (default: the number of available
+         * processors; {@code 0}: never). While at least that many proposals are being processed, the event-loop threads
+         * of a chaincode's channel (this process's and the chaincode process's, when the channel has doorbells) skip
+         * their wait strategy's spin and yield phase and sleep on their doorbells as soon as they are idle: every core
+         * has a proposal's work to do, and a poll would only take CPU from it. Below it they poll first, which with a
+         * core to spare answers each hop sooner than a wake-up (see {@link ProposalLoad}).
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder saturationThreshold(final int proposals) {
+            if (proposals < 0) {
+                throw new IllegalArgumentException("the saturation threshold must be >= 0 proposals, got " + proposals);
+            }
+            this.saturationThreshold = proposals;
             return this;
         }
 

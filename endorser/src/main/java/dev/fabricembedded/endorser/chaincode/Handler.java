@@ -141,6 +141,11 @@ final class Handler implements FrameHandler {
         return ownFrameReaders.get();
     }
 
+    /** The saturation hint as the chaincode's channel holds it now, which both processes read (for tests). */
+    boolean channelSaysCoresSaturated() {
+        return channel instanceof HandlerExecutor loop && loop.coresSaturated();
+    }
+
     /** How many frames executing threads have read and served themselves, not the event-loop thread (for tests). */
     long framesServedByExecutingThreads() {
         return framesServedByExecutingThreads.sum();
@@ -188,6 +193,11 @@ final class Handler implements FrameHandler {
     private ChaincodeMessage sendAndAwait(final FrameChannel out, final ChaincodeMessage toSend,
             final ChaincodeMessage message, final TransactionContext transaction, final Duration timeout,
             final OwnFrameReader reader) throws ChaincodeException {
+        final HandlerExecutor loop = out instanceof HandlerExecutor executor ? executor : null;
+        if (loop != null) {
+            // before the frame: both processes' event loops read the hint when they next idle (see ProposalLoad)
+            loop.coresSaturated(support.proposalLoad().saturated());
+        }
         try {
             out.send(toSend.toByteArray());
         } catch (ChannelClosedException e) {
@@ -200,7 +210,7 @@ final class Handler implements FrameHandler {
         if (reader == null) {
             expectRequests(out);
         }
-        final boolean loopWakesOnInput = out instanceof HandlerExecutor loop && loop.wakesOnInput();
+        final boolean loopWakesOnInput = loop != null && loop.wakesOnInput();
         return transaction.await(timeout, support.executionWaitStrategy(), reader, loopWakesOnInput);
     }
 

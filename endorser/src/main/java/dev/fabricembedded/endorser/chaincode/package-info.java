@@ -14,6 +14,8 @@
  * lease and serve its own transaction's requests and answer itself ({@code OwnFrameReader}, see {@code Handler}); chaincode-to-chaincode calls run on the
  * support's {@code chaincode-invoke-<n>} workers, runtime starts and stops on {@code chaincode-launch-<n>}. The
  * registry is synchronized; transaction contexts and active requests are concurrent maps; a simulator is only used
- * under its own monitor, which orders the accesses of a chaincode and of the chaincodes it calls.
+ * under its own monitor, which orders the accesses of a chaincode and of the chaincodes it calls. The
+ * {@link dev.fabricembedded.endorser.chaincode.ProposalLoad} (proposals in flight, an atomic counter any thread enters
+ * and exits) is published to a chaincode's channel by each execution's caller thread before it sends TRANSACTION.
  */
 package dev.fabricembedded.endorser.chaincode;

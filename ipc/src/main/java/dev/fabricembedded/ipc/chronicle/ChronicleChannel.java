@@ -281,6 +281,22 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         return loop.wakesOnInput();
     }
 
+    /**
+     * With doorbells, writes the hint into the word both processes map next to the doorbells, so that both ends' event
+     * loops see it; without, nothing (no loop sleeps on a bell).
+     */
+    @Override
+    public void coresSaturated(boolean saturated) {
+        if (outboundBell != null) {
+            outboundBell.coresSaturated(saturated);
+        }
+    }
+
+    @Override
+    public boolean coresSaturated() {
+        return outboundBell != null && outboundBell.coresSaturated();
+    }
+
     /** Whether this end's event-loop thread sleeps on its doorbell (or is about to); for tests. */
     boolean asleepOnBell() {
         return loop.isAsleepOnBell();

@@ -39,14 +39,19 @@ import org.slf4j.LoggerFactory;
  */
 final class Doorbell implements SourceBell, Closeable {
 
-    /** The shared state file: one word per direction, a cache line apart. */
+    /**
+     * The shared state file: one word per direction, a cache line apart, and the channel's saturation hint (see
+     * {@link dev.fabricembedded.ipc.HandlerExecutor#coresSaturated()}) on a third line.
+     */
     static final String STATE_FILE = "doorbells";
     static final String CREATOR_FIFO = "creator.bell";
     static final String ATTACHER_FIFO = "attacher.bell";
     /** Word offsets in {@link #STATE_FILE}: the creator's inbound bell, the attacher's. */
     static final int CREATOR_WORD = 0;
     static final int ATTACHER_WORD = 64;
-    static final int STATE_FILE_SIZE = 128;
+    /** Offset of the saturation hint, one word for the whole channel (both bells of both sides map it). */
+    static final int SATURATION_WORD = 128;
+    static final int STATE_FILE_SIZE = 192;
 
     private static final long AWAKE = 0;
     private static final long SLEEPING = 1;
@@ -147,6 +152,24 @@ final class Doorbell implements SourceBell, Closeable {
         if ((long) WORD.getVolatile(words, offset) == SLEEPING) {
             WORD.compareAndSet(words, offset, SLEEPING, AWAKE);
         }
+    }
+
+    /**
+     * The channel's saturation hint, written by either side (in practice the peer's, which knows how many proposals are
+     * in flight) and read by both sides' event loops: {@code true} while the machine's cores are all busy with work, so
+     * that an idle loop sleeps on its bell at once instead of polling first. A plain volatile word: a stale value costs
+     * latency or CPU for a moment, never correctness.
+     */
+    void coresSaturated(boolean saturated) {
+        long value = saturated ? 1 : 0;
+        if ((long) WORD.getOpaque(words, SATURATION_WORD) != value) {
+            WORD.setVolatile(words, SATURATION_WORD, value);
+        }
+    }
+
+    @Override
+    public boolean coresSaturated() {
+        return (long) WORD.getOpaque(words, SATURATION_WORD) != 0;
     }
 
     @Override

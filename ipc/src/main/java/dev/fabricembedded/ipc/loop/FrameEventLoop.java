@@ -523,7 +523,8 @@ public final class FrameEventLoop {
                 }
                 setAwaitingInput(true);
                 if (bell != null) {
-                    if (idleCount >= blockAfter) {
+                    if (idleCount >= blockAfter || bell.coresSaturated()) {
+                        // saturated cores: polling would only take CPU from threads with work (see SourceBell)
                         sleepOnBell(); // the count stays: after a wake-up that brought nothing, block again
                     } else {
                         waitStrategy.idle(idleCount);

@@ -35,4 +35,12 @@ public interface SourceBell {
 
     /** Wakes the reader from this process, whether or not it sleeps (a stale ring costs one spurious wake-up). */
     void ring();
+
+    /**
+     * Whether the channel's saturation hint is set (see {@link dev.fabricembedded.ipc.HandlerExecutor#coresSaturated()}):
+     * the idle reader then blocks at once instead of spinning and yielding first. {@code false} by default.
+     */
+    default boolean coresSaturated() {
+        return false;
+    }
 }

@@ -8,6 +8,7 @@ import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ipc.InboundLease;
 import dev.fabricembedded.ipc.IpcThreads;
 import dev.fabricembedded.ipc.RecordingHandler;
+import dev.fabricembedded.ipc.WaitStrategy;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -228,6 +229,48 @@ class DoorbellTest {
     }
 
     @Test
+    void theSaturationHintIsSharedByBothSidesAndPutsTheirIdleLoopsToSleepAtOnce() throws Exception {
+        Path dir = base.resolve("saturated");
+        RecordingHandler peer = new RecordingHandler();
+        RecordingHandler chaincode = new RecordingHandler();
+        // ~10^9 yields before blocking: without the hint these loops never sleep on their bells during this test
+        WaitStrategy pollsForEver = WaitStrategy.spinYieldPark(10, 1_000_000_000, Duration.ofMillis(1),
+                Duration.ofMillis(1), 1_000_000_000);
+        try (ChronicleChannel created = quiet(dir, "saturated-p").waitStrategy(pollsForEver).create(peer);
+             ChronicleChannel attached = quiet(dir, "saturated-c").waitStrategy(pollsForEver).attach(chaincode)) {
+            assertThat(created.coresSaturated()).isFalse();
+            assertThat(attached.coresSaturated()).isFalse();
+            created.send(numbered(0));
+            chaincode.awaitFrames(1);
+            assertThat(created.asleepOnBell()).as("polling, not asleep").isFalse();
+            assertThat(attached.asleepOnBell()).as("polling, not asleep").isFalse();
+
+            // the creating side (the peer) sets it; both ends read the word both map
+            created.coresSaturated(true);
+            assertThat(attached.coresSaturated()).isTrue();
+            await(created::asleepOnBell, "the creator's loop asleep at once");
+            await(attached::asleepOnBell, "the attacher's loop asleep at once");
+            // asleep, each loop is still woken by every frame, and goes back to sleep at once
+            for (int i = 1; i <= 20; i++) {
+                created.send(numbered(i));
+                chaincode.awaitFrames(i + 1);
+                attached.send(numbered(i));
+                peer.awaitFrames(i);
+                await(attached::asleepOnBell, "the attacher's loop asleep again");
+            }
+            for (int i = 0; i <= 20; i++) {
+                assertThat(number(chaincode.frames.get(i))).isEqualTo(i);
+            }
+
+            attached.coresSaturated(false); // either side may write it
+            assertThat(created.coresSaturated()).isFalse();
+        }
+        assertThat(dir).doesNotExist();
+        IpcThreads.assertNoneLeft("saturated-p");
+        IpcThreads.assertNoneLeft("saturated-c");
+    }
+
+    @Test
     void withoutDoorbellsBothSidesPollAsBefore() throws Exception {
         Path dir = base.resolve("polling");
         RecordingHandler peer = new RecordingHandler();
@@ -238,6 +281,10 @@ class DoorbellTest {
             assertThat(attached.wakesOnInput()).isFalse();
             assertThat(dir.resolve(Doorbell.CREATOR_FIFO)).doesNotExist();
             assertThat(dir.resolve(Doorbell.STATE_FILE)).doesNotExist();
+            // nobody blocks, so there is no saturation hint to share either
+            created.coresSaturated(true);
+            assertThat(created.coresSaturated()).isFalse();
+            assertThat(attached.coresSaturated()).isFalse();
             for (int i = 0; i < 1_000; i++) {
                 created.send(numbered(i));
                 if (i % 100 == 0) {
