@@ -5,20 +5,17 @@ import static dev.fabricembedded.endorser.chaincode.Invocations.input;
 import static dev.fabricembedded.endorser.chaincode.Invocations.txId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fabricembedded.endorser.runtime.ProcessRuntime;
 import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.txmgr.TxSimulator;
 import dev.fabricembedded.shim.testing.LeakCheck;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,41 +41,21 @@ class SaturatedExecutionProcessTest {
     @TempDir
     static Path dir;
 
+    private KvProcessFixture fixture;
     private ChannelLedger ledger;
     private ChaincodeSupport support;
-    private Path channels;
-    private Path packages;
 
     @BeforeAll
     void start() throws IOException {
-        ledger = TestLedgers.open(dir.resolve("ledger"), CH);
-        final TxReadWriteSet setup;
-        try (TxSimulator simulator = ledger.newTxSimulator("setup")) {
-            simulator.setState("kv", "b", "2".getBytes(StandardCharsets.UTF_8));
-            setup = simulator.getTxSimulationResults();
-        }
-        TestLedgers.commit(ledger, "setup", setup);
-        channels = dir.resolve("channels");
-        packages = dir.resolve("packages");
-        final Installed installed = new Installed(dir.resolve("chaincodes"));
-        installed.deploy(ledger, "kv", "1.0", ExampleJars.bytes("kv"));
-        installed.deploy(ledger, "bad", "1.0", ExampleJars.bytes("misbehaving"));
-        support = ChaincodeSupport.builder()
-                .runtime(ProcessRuntime.builder().channelBaseDir(channels).stopGracePeriod(Duration.ofSeconds(1))
-                        .build())
-                .packageDir(packages)
-                .packages(installed.store())
-                .executeTimeout(Duration.ofSeconds(30))
-                .executionWaitStrategy(POLLS_FOR_EVER)
-                .saturationThreshold(1)
-                .build();
+        fixture = new KvProcessFixture(dir, CH, b -> b.executeTimeout(Duration.ofSeconds(30))
+                .executionWaitStrategy(POLLS_FOR_EVER).saturationThreshold(1));
+        ledger = fixture.ledger;
+        support = fixture.support;
     }
 
     @AfterAll
     void stop() throws IOException {
-        support.close();
-        ledger.close();
-        LeakCheck.threadsNamed("chaincode-", "ipc-").assertNothingLeft(channels, packages);
+        fixture.close();
     }
 
     @Test

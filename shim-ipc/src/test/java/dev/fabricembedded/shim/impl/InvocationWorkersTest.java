@@ -118,17 +118,20 @@ class InvocationWorkersTest {
     @Test
     void allWorkersBusyFillsTheWaitingRoomInOrderThenRejects() throws Exception {
         final String id = "full:1";
-        final CountDownLatch release = new CountDownLatch(1);
+        // one latch per busy worker: releasing only the first leaves one free worker, which must then take the
+        // waiting invocations in arrival order (with all three freed at once, two would run them concurrently)
+        final CountDownLatch[] release = {new CountDownLatch(1), new CountDownLatch(1), new CountDownLatch(1)};
         final CountDownLatch allStarted = new CountDownLatch(3);
         final Set<String> threads = ConcurrentHashMap.newKeySet();
         final List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();
         final CountDownLatch waitingRan = new CountDownLatch(2);
         try (InvocationWorkers workers = pool(id, 3, 2, Duration.ZERO)) {
             for (int i = 0; i < 3; i++) {
+                final CountDownLatch mine = release[i];
                 workers.execute(() -> {
                     threads.add(Thread.currentThread().getName());
                     allStarted.countDown();
-                    awaitQuietly(release);
+                    awaitQuietly(mine);
                 });
             }
             assertThat(allStarted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -145,10 +148,12 @@ class InvocationWorkersTest {
             assertThatThrownBy(() -> workers.execute(() -> order.add(99)))
                     .isInstanceOf(RejectedExecutionException.class)
                     .hasMessage("all 3 worker threads of chaincode full:1 are busy and 2 invocations are waiting");
-            release.countDown();
+            release[0].countDown();
             assertThat(waitingRan.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
             assertThat(order).containsExactly(0, 1);
             assertThat(workers.startedWorkers()).isEqualTo(3);
+            release[1].countDown();
+            release[2].countDown();
         }
     }
 

@@ -1,0 +1,54 @@
+package dev.fabricembedded.endorser.chaincode;
+
+import dev.fabricembedded.endorser.runtime.ProcessRuntime;
+import dev.fabricembedded.ledger.ChannelLedger;
+import dev.fabricembedded.ledger.txmgr.TxSimulator;
+import dev.fabricembedded.shim.testing.LeakCheck;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+
+/**
+ * What the lease and saturation process tests share: a ledger with {@code kv/b = "2"} committed, the {@code kv} and
+ * {@code misbehaving} example chaincodes deployed as {@code kv:1.0} and {@code bad:1.0}, and a {@link ChaincodeSupport}
+ * over real child processes, configured further by the test. Closing it closes both and checks that no chaincode or
+ * ipc thread, process, channel directory or package is left behind.
+ */
+final class KvProcessFixture implements AutoCloseable {
+    final ChannelLedger ledger;
+    final ChaincodeSupport support;
+    private final Path channels;
+    private final Path packages;
+
+    KvProcessFixture(final Path dir, final String channel, final UnaryOperator<ChaincodeSupport.Builder> configure)
+            throws IOException {
+        ledger = TestLedgers.open(dir.resolve("ledger"), channel);
+        final TxReadWriteSet setup;
+        try (TxSimulator simulator = ledger.newTxSimulator("setup")) {
+            simulator.setState("kv", "b", "2".getBytes(StandardCharsets.UTF_8));
+            setup = simulator.getTxSimulationResults();
+        }
+        TestLedgers.commit(ledger, "setup", setup);
+        channels = dir.resolve("channels");
+        packages = dir.resolve("packages");
+        final Installed installed = new Installed(dir.resolve("chaincodes"));
+        installed.deploy(ledger, "kv", "1.0", ExampleJars.bytes("kv"));
+        installed.deploy(ledger, "bad", "1.0", ExampleJars.bytes("misbehaving"));
+        support = configure.apply(ChaincodeSupport.builder()
+                .runtime(ProcessRuntime.builder().channelBaseDir(channels).stopGracePeriod(Duration.ofSeconds(1))
+                        .build())
+                .packageDir(packages)
+                .packages(installed.store()))
+                .build();
+    }
+
+    @Override
+    public void close() throws IOException {
+        support.close();
+        ledger.close();
+        LeakCheck.threadsNamed("chaincode-", "ipc-").assertNothingLeft(channels, packages);
+    }
+}
