@@ -39,6 +39,9 @@ public final class RedoJournal implements AutoCloseable {
     private static final int MAGIC = 0x4A524546; // "FERJ" little-endian
     private static final int HEADER_SIZE = 24;
     private static final int REMOVED = -1;
+    private static final int INITIAL_BUFFER = 64 * 1024;
+    /** A buffer grown past this by an unusually large block is given back at the next {@link #begin()}. */
+    private static final int KEPT_BUFFER = 8 << 20;
 
     /**
      * One recorded batch.
@@ -65,7 +68,7 @@ public final class RedoJournal implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final CRC32C crc = new CRC32C();
-    private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    private ByteBuffer buffer = ByteBuffer.allocate(INITIAL_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
     private int count;
     private boolean open;
 
@@ -95,6 +98,9 @@ public final class RedoJournal implements AutoCloseable {
 
     /** Starts collecting the entries of a new batch; the previous one, if not recorded, is discarded. */
     public void begin() {
+        if (buffer.capacity() > KEPT_BUFFER) {
+            buffer = ByteBuffer.allocate(INITIAL_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+        }
         buffer.clear();
         buffer.position(HEADER_SIZE);
         count = 0;

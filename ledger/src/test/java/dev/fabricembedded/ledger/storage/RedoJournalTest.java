@@ -108,6 +108,23 @@ class RedoJournalTest {
     }
 
     @Test
+    void aSmallBatchAfterAHugeOneIsRecordedWholeInTheBufferGivenBack() {
+        try (RedoJournal journal = RedoJournal.open(dir.resolve("j"))) {
+            journal.begin();
+            journal.put(bytes("huge"), new byte[9 << 20]);
+            journal.record(1);
+            assertThat(journal.last().orElseThrow().values().get(0)).hasSize(9 << 20);
+            journal.begin();
+            journal.put(bytes("small"), bytes("s"));
+            journal.record(2);
+            final RedoJournal.Batch batch = journal.last().orElseThrow();
+            assertThat(batch.sequence()).isEqualTo(2);
+            assertThat(batch.keys()).containsExactly(bytes("small"));
+            assertThat(batch.values()).containsExactly(bytes("s"));
+        }
+    }
+
+    @Test
     void entriesOutsideABatchAreRefused() {
         try (RedoJournal journal = RedoJournal.open(dir.resolve("j"))) {
             assertThatThrownBy(() -> journal.put(bytes("a"), bytes("1"))).isInstanceOf(IllegalStateException.class)
