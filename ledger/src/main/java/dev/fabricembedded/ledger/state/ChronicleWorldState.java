@@ -114,13 +114,19 @@ public final class ChronicleWorldState implements WorldState {
      */
     private void completeJournaledBlock() {
         journal.interrupted(map.get(SAVEPOINT_KEY)).ifPresent(batch -> {
-            batch.forEach((key, stored) -> {
-                if (stored == null) {
-                    remove(key);
-                } else {
-                    put(key, stored);
-                }
-            });
+            try {
+                batch.forEach((key, stored) -> {
+                    if (stored == null) {
+                        remove(key);
+                    } else {
+                        put(key, stored);
+                    }
+                });
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw new LedgerException("world state in " + file.file() + " could not take the journaled writes "
+                        + "of block " + batch.sequence() + " (" + e.getMessage() + "); it needs a state created "
+                        + "with more capacity", e);
+            }
             map.put(SAVEPOINT_KEY, savepointValue(batch.sequence()));
             LOG.info("world state {}: completed the interrupted writes of block {} from the journal ({} keys)",
                     file.file().getParent(), batch.sequence(), batch.keys().size());
