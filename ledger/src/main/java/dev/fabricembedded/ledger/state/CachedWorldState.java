@@ -274,8 +274,8 @@ public final class CachedWorldState implements WorldState {
     /**
      * Applies the batch to the underlying state, then brings the cached entries of its keys up to date (a put
      * replaces the stored form, a delete records the key as absent); keys not cached are left uncached. During
-     * recovery the touched entries are dropped instead: the underlying state may keep a key it had already
-     * written before the crash, and the next read fetches whatever it holds.
+     * recovery the touched entries are dropped instead (the cache is nearly empty at open anyway, and the next
+     * read fetches what the underlying state holds).
      */
     @Override
     public void apply(final UpdateBatch batch, final long blockNumber, final boolean recovering) {
