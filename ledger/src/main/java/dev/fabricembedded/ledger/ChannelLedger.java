@@ -28,9 +28,9 @@ import java.util.Optional;
  *   <li>one instance per directory, in any process ({@link LedgerInUseException}).</li>
  * </ul>
  *
- * <p>Threads: one committing thread; any number of endorsement and query threads. The ledger starts two, its block
- * store's helpers for each commit (a block's {@code fdatasync} and its txid indexing run there while the committing
- * thread applies the state), idle between commits and stopped by {@link #close()}.
+ * <p>Threads: one committing thread; any number of endorsement and query threads. The ledger starts one, its block
+ * store's sync thread (a block's {@code fdatasync} runs there while the committing thread applies the state and
+ * indexes the transaction ids), idle between commits and stopped by {@link #close()}.
  */
 public interface ChannelLedger extends AutoCloseable {
 

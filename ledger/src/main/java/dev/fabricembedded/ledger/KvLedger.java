@@ -49,10 +49,10 @@ import java.util.function.Supplier;
  * {@code history/}, under one {@link DirectoryLock} and {@link ShutdownMarker}.
  *
  * <p>Commit order (fabric-1.4-flow.md §6.8): validate under the exclusive state lock, check capacity, write the
- * block with its final flags, then apply the state batch and savepoint on the committing thread while the block
- * store syncs the block and indexes its transaction ids on its helper threads ({@link
+ * block with its final flags, then apply the state batch and savepoint and index the block's transaction ids on
+ * the committing thread while the block store syncs the block on its helper thread ({@link
  * FileBlockStore#append(HashCheckedBlock, List, Runnable)} says why the state may be applied before the sync
- * completes), release the lock once all three are done, then index the history. {@link #commit} returns only after
+ * completes), release the lock once the sync is done too, then index the history. {@link #commit} returns only after
  * the sync, so a committed block is as durable as before. Recovery at open (§6.9): a process crash opens the
  * Chronicle Maps in recovery mode (state and history first complete a block whose writes the crash interrupted, from
  * their redo journals), a machine restart rebuilds state and history from the block store; then every block above
@@ -301,7 +301,7 @@ final class KvLedger implements ChannelLedger {
             state.checkCapacity(validation.batch(), number);
             final HashCheckedBlock withCodes = prepared.checked().withMetadata(withFlags(block, validation.flags()));
             stored = withCodes.block();
-            // the state is applied here while the store syncs and indexes the written block on its helper threads
+            // the state is applied here while the store syncs the written block on its helper thread
             try {
                 blocks.append(withCodes, prepared.txIds(), () -> state.apply(validation.batch(), number, false));
             } catch (BlockRejectedException e) {

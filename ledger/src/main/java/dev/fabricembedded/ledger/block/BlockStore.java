@@ -14,8 +14,8 @@ import java.util.List;
  * block only partly written when the process died is detected by its checksum and dropped at the next open.
  * Blocks are stored exactly as given (the ledger passes them with their final validation flags).
  *
- * <p>Thread ownership: one appending thread; readers on any thread. The file store syncs and indexes each block on
- * two helper threads of its own, stopped by {@link #close()}.
+ * <p>Thread ownership: one appending thread; readers on any thread. The file store syncs each block on a helper
+ * thread of its own, stopped by {@link #close()}.
  */
 public interface BlockStore extends BlockReader, AutoCloseable {
 

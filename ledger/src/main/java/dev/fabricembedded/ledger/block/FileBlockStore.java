@@ -42,10 +42,10 @@ import java.util.function.Supplier;
  * transaction-id index up to the height (or rebuild it if the machine restarted while the store was open, since
  * its memory-mapped file was never synced).
  *
- * <p>Thread ownership: appends are serialized (one committing thread); each append hands the record's
- * {@code fdatasync} and its transaction-id indexing to the store's two helper threads ({@code block-sync} and
- * {@code block-index}, idle between appends, stopped by {@link #close()}) and waits for both; reads run on any
- * thread; {@link #close()} waits for reads in progress.
+ * <p>Thread ownership: appends are serialized (one committing thread, also the transaction index's only writer);
+ * each append hands the record's {@code fdatasync} to the store's helper thread ({@code block-sync}, idle between
+ * appends, stopped by {@link #close()}) and waits for it; reads run on any thread; {@link #close()} waits for reads
+ * in progress.
  */
 public final class FileBlockStore implements BlockStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileBlockStore.class);
@@ -117,7 +117,6 @@ public final class FileBlockStore implements BlockStore {
     private final ChainLookup lookup;
     private final ReentrantReadWriteLock closeGuard = new ReentrantReadWriteLock();
     private final ExecutorService syncThread;
-    private final ExecutorService indexThread;
     private volatile Head head;
     private volatile boolean closed;
     private volatile String appendFailure;
@@ -132,14 +131,8 @@ public final class FileBlockStore implements BlockStore {
         this.index = index;
         this.lookup = lookup;
         this.head = head;
-        this.syncThread = helperThread("block-sync", directory);
-        this.indexThread = helperThread("block-index", directory);
-    }
-
-    /** One of the append's helper threads: named after its role and the store, daemon, idle between appends. */
-    private static ExecutorService helperThread(final String role, final Path directory) {
-        return Executors.newSingleThreadExecutor(task -> {
-            final Thread thread = new Thread(task, role + " " + directory);
+        this.syncThread = Executors.newSingleThreadExecutor(task -> {
+            final Thread thread = new Thread(task, "block-sync " + directory);
             thread.setDaemon(true);
             return thread;
         });
@@ -293,12 +286,13 @@ public final class FileBlockStore implements BlockStore {
 
     /**
      * {@link #append(HashCheckedBlock, List)}, running {@code alongside} on the calling thread while the record is
-     * synced and indexed on the store's two helper threads (the ledger applies the block's state writes there).
+     * synced on the store's helper thread (the ledger applies the block's state writes there).
      *
      * <p>Order: the record is written (one {@code write}: from then on it is in the page cache, so it survives a
-     * crash of the process and is re-indexed by the next open's scan); then, at the same time, its {@code fdatasync}
-     * on the sync thread, its transaction ids and hash on the index thread, and {@code alongside} here; once all three
-     * are done, the number index entry is written and the head moves, making the block visible ({@link #height},
+     * crash of the process and is re-indexed by the next open's scan); then its {@code fdatasync} runs on the sync
+     * thread while this thread runs {@code alongside} and then indexes the block's transaction ids and hash (the two
+     * together take less than the sync, so a second helper would only add a hand-off); once the sync is done too,
+     * the number index entry is written and the head moves, making the block visible ({@link #height},
      * {@link #blockByNumber}, {@link #transactionLocation}, which hides entries at or above the height). So this
      * returns, and the block becomes visible, only once it is durable, as before.
      *
@@ -310,7 +304,7 @@ public final class FileBlockStore implements BlockStore {
      * derived structure ahead of a lost block therefore never survives an open.
      *
      * <p>Failures: the checks below throw before anything is written and change nothing. A failure after the write
-     * (the write itself, the sync, the indexing, or {@code alongside}) is thrown once all three have finished, the
+     * (the write itself, the sync, the indexing, or {@code alongside}) is thrown once the sync has finished, the
      * block is not made visible, and the store refuses every later append (its files are then in a state only the
      * next open's recovery sorts out): the caller must treat the commit as failed and reopen.
      *
@@ -340,15 +334,14 @@ public final class FileBlockStore implements BlockStore {
         final byte[] hash = BlockHashes.headerHash(block.getHeader());
         final TxValidationFlags flags = TxValidationFlags.fromBlock(block);
         final Future<?> synced = syncThread.submit(() -> files.sync(number));
-        final Future<?> indexed = indexThread.submit(() -> lookup.index(number, hash, txIds, flags));
         RuntimeException failure = null;
         try {
             alongside.run();
+            lookup.index(number, hash, txIds, flags);
         } catch (RuntimeException e) {
             failure = e;
         }
-        failure = awaitHelper(synced, failure);
-        failure = awaitHelper(indexed, failure);
+        failure = awaitSync(synced, failure);
         if (failure != null) {
             appendFailure = "the append of block " + number + " failed: " + failure.getMessage();
             LOG.error("block store {}: {}; it refuses appends until reopened", directory, appendFailure);
@@ -359,10 +352,10 @@ public final class FileBlockStore implements BlockStore {
     }
 
     /**
-     * Waits for a helper's task, uninterruptibly (the block must not be left half-handled: the flag is restored), and
+     * Waits for the sync task, uninterruptibly (the block must not be left half-handled: the flag is restored), and
      * returns the first failure: {@code failure} if there was one, else the task's.
      */
-    private static RuntimeException awaitHelper(final Future<?> task, final RuntimeException failure) {
+    private static RuntimeException awaitSync(final Future<?> task, final RuntimeException failure) {
         boolean interrupted = false;
         RuntimeException result = failure;
         try {
@@ -547,23 +540,20 @@ public final class FileBlockStore implements BlockStore {
     }
 
     /**
-     * Stops the helper threads (idle: an append holds this store's monitor until its helpers' tasks are done);
-     * returns a failure to report, or null.
+     * Stops the sync thread (idle: an append holds this store's monitor until its sync is done); returns a failure
+     * to report, or null.
      */
     private RuntimeException stopHelpers() {
-        RuntimeException failure = null;
-        for (ExecutorService helper : new ExecutorService[]{syncThread, indexThread}) {
-            helper.shutdown();
-            try {
-                if (!helper.awaitTermination(HELPER_STOP_SECONDS, TimeUnit.SECONDS)) {
-                    failure = new LedgerException("block store " + directory + ": a helper thread did not stop");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = new LedgerException("block store " + directory + ": interrupted while closing", e);
+        syncThread.shutdown();
+        try {
+            if (!syncThread.awaitTermination(HELPER_STOP_SECONDS, TimeUnit.SECONDS)) {
+                return new LedgerException("block store " + directory + ": its sync thread did not stop");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new LedgerException("block store " + directory + ": interrupted while closing", e);
         }
-        return failure;
+        return null;
     }
 
     @Override

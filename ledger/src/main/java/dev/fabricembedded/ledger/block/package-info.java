@@ -4,9 +4,9 @@
  * head ({@code BlockchainInfo}), and Fabric's block hashing rules
  * ({@link dev.fabricembedded.ledger.block.BlockHashes}).
  *
- * <p>Thread ownership: one thread appends (the committer, or the orderer's block writer); each append hands the
- * record's {@code fdatasync} and the transaction-id indexing to the store's two helper threads ({@code block-sync},
- * {@code block-index}) and waits for them; any number of threads read concurrently. Readers see a block once
+ * <p>Thread ownership: one thread appends (the committer, or the orderer's block writer) and indexes the
+ * transaction ids; each append hands the record's {@code fdatasync} to the store's helper thread
+ * ({@code block-sync}) and waits for it; any number of threads read concurrently. Readers see a block once
  * {@link dev.fabricembedded.ledger.block.BlockReader#height()} covers it, which happens after the block is synced
  * and indexed.
  */
