@@ -91,7 +91,8 @@ public final class BlockHashes {
         out.writeBytes(content);
     }
 
-    private static MessageDigest sha256() {
+    /** A fresh SHA-256 digest (also the transaction index's digest of over-long ids). */
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

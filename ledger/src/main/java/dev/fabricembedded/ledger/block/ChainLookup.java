@@ -7,8 +7,6 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -100,17 +98,9 @@ final class ChainLookup implements AutoCloseable {
     private static byte[] txKey(final String txId) {
         final byte[] id = txId.getBytes(StandardCharsets.UTF_8);
         if (id.length > MAX_PLAIN_TX_ID_BYTES) {
-            return prefixed('D', sha256(id));
+            return prefixed('D', BlockHashes.sha256().digest(id));
         }
         return prefixed('T', id);
-    }
-
-    private static byte[] sha256(final byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
     }
 
     private static byte[] prefixed(final char prefix, final byte[] bytes) {
