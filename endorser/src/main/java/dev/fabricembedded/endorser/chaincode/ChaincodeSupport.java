@@ -558,10 +558,7 @@ public final class ChaincodeSupport implements AutoCloseable {
          * @throws IllegalArgumentException if negative
          */
         public Builder saturationThreshold(final int proposals) {
-            if (proposals < 0) {
-                throw new IllegalArgumentException("the saturation threshold must be >= 0 proposals, got " + proposals);
-            }
-            this.saturationThreshold = proposals;
+            this.saturationThreshold = ProposalLoad.checkedThreshold(proposals);
             return this;
         }
 

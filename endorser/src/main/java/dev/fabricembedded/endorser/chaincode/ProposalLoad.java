@@ -31,10 +31,15 @@ public final class ProposalLoad {
      * @throws IllegalArgumentException if negative
      */
     public ProposalLoad(final int threshold) {
+        this.threshold = checkedThreshold(threshold);
+    }
+
+    /** {@code threshold} if it is a valid saturation threshold (at least 0 proposals). */
+    static int checkedThreshold(final int threshold) {
         if (threshold < 0) {
             throw new IllegalArgumentException("the saturation threshold must be >= 0 proposals, got " + threshold);
         }
-        this.threshold = threshold;
+        return threshold;
     }
 
     /** Counts a proposal in; pair with {@link #exit()} in a {@code finally}. */

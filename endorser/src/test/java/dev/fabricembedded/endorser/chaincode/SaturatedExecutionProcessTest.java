@@ -4,6 +4,7 @@ import static dev.fabricembedded.endorser.chaincode.Invocations.context;
 import static dev.fabricembedded.endorser.chaincode.Invocations.input;
 import static dev.fabricembedded.endorser.chaincode.Invocations.txId;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.ledger.ChannelLedger;
@@ -71,6 +72,11 @@ class SaturatedExecutionProcessTest {
         assertThat(load.saturated()).isFalse();
         load.exit();
         assertThat(new ProposalLoad(0).saturated()).as("0: never").isFalse();
+        assertThatThrownBy(() -> new ProposalLoad(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the saturation threshold must be >= 0 proposals, got -1");
+        assertThatThrownBy(() -> ChaincodeSupport.builder().saturationThreshold(-2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the saturation threshold must be >= 0 proposals, got -2");
         assertThat(support.proposalLoad().threshold()).isEqualTo(1);
     }
 
