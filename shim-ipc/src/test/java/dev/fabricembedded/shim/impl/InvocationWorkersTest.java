@@ -180,14 +180,7 @@ class InvocationWorkersTest {
                 LeakCheck.await(() -> workers.idleWorkers() == idleBefore + 1, "worker " + names[n] + " idle");
             }
             for (int round = 0; round < 5; round++) {
-                final AtomicReference<String> ranOn = new AtomicReference<>();
-                final CountDownLatch ran = new CountDownLatch(1);
-                workers.execute(() -> {
-                    ranOn.set(Thread.currentThread().getName());
-                    ran.countDown();
-                });
-                assertThat(ran.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-                assertThat(ranOn.get()).as("round %d", round).isEqualTo(names[1]);
+                assertThat(threadRunningNextTask(workers)).as("round %d", round).isEqualTo(names[1]);
                 LeakCheck.await(() -> workers.idleWorkers() == 3, "all idle again");
             }
         }
@@ -203,14 +196,7 @@ class InvocationWorkersTest {
             });
             assertThat(thrown.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
             LeakCheck.await(() -> workers.idleWorkers() == 1, "worker idle again");
-            final AtomicReference<String> ranOn = new AtomicReference<>();
-            final CountDownLatch ran = new CountDownLatch(1);
-            workers.execute(() -> {
-                ranOn.set(Thread.currentThread().getName());
-                ran.countDown();
-            });
-            assertThat(ran.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-            assertThat(ranOn.get()).isEqualTo(prefix("thrower:1") + 1);
+            assertThat(threadRunningNextTask(workers)).isEqualTo(prefix("thrower:1") + 1);
             assertThat(workers.startedWorkers()).isEqualTo(1);
         }
     }
@@ -324,5 +310,17 @@ class InvocationWorkersTest {
         } catch (InterruptedException e) {
             // the test releases the latch itself
         }
+    }
+
+    /** Executes a task on {@code workers} and returns the name of the thread that ran it. */
+    private static String threadRunningNextTask(final InvocationWorkers workers) throws InterruptedException {
+        final AtomicReference<String> ranOn = new AtomicReference<>();
+        final CountDownLatch ran = new CountDownLatch(1);
+        workers.execute(() -> {
+            ranOn.set(Thread.currentThread().getName());
+            ran.countDown();
+        });
+        assertThat(ran.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the task ran").isTrue();
+        return ranOn.get();
     }
 }
