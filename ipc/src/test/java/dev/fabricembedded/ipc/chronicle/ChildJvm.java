@@ -1,5 +1,7 @@
 package dev.fabricembedded.ipc.chronicle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -74,6 +76,16 @@ final class ChildJvm implements AutoCloseable {
                 return line;
             }
         }
+    }
+
+    /**
+     * Closes {@code channel} from this side and checks that the child saw the remote close and exited with 0 (the
+     * child is the {@code echo} of {@link ChannelChild}).
+     */
+    void closeChannelAndAwaitCleanExit(ChronicleChannel channel) throws Exception {
+        channel.close();
+        assertThat(awaitLine("CLOSED", 30)).isEqualTo("CLOSED REMOTE_CLOSE");
+        assertThat(awaitExit(30)).isZero();
     }
 
     /** Waits (bounded) for the child to exit and returns its status. */

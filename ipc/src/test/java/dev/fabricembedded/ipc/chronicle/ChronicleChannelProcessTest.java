@@ -66,9 +66,7 @@ class ChronicleChannelProcessTest {
             assertThat(peer.error.get()).isNull();
             assertThat(channel.isOpen()).isTrue();
 
-            channel.close();
-            assertThat(child.awaitLine("CLOSED", 30)).isEqualTo("CLOSED REMOTE_CLOSE");
-            assertThat(child.awaitExit(30)).isZero();
+            child.closeChannelAndAwaitCleanExit(channel);
         } finally {
             channel.close();
         }
@@ -106,9 +104,7 @@ class ChronicleChannelProcessTest {
             assertThat(peer.error.get()).isNull();
             assertThat(peer.next.get()).isEqualTo(count);
             assertThat(channel.isOpen()).isTrue();
-            channel.close();
-            assertThat(child.awaitLine("CLOSED", 30)).isEqualTo("CLOSED REMOTE_CLOSE");
-            assertThat(child.awaitExit(30)).isZero();
+            child.closeChannelAndAwaitCleanExit(channel);
         } finally {
             channel.close();
         }

@@ -99,9 +99,7 @@ class DoorbellTest {
                 peer.awaitFrames(i + 1);
                 assertThat(number(peer.frames.get(i))).isEqualTo(i);
             }
-            channel.close();
-            assertThat(child.awaitLine("CLOSED", 30)).isEqualTo("CLOSED REMOTE_CLOSE");
-            assertThat(child.awaitExit(30)).isZero();
+            child.closeChannelAndAwaitCleanExit(channel);
         } finally {
             channel.close();
         }
