@@ -220,8 +220,19 @@ public final class RedoJournal implements AutoCloseable {
      * @param savepointEntry the owner's stored savepoint (a big-endian block number), null if absent
      */
     public Optional<Batch> interrupted(final byte[] savepointEntry) {
-        final long savepoint = savepointEntry == null ? -1 : ByteBuffer.wrap(savepointEntry).getLong();
-        return last().filter(batch -> savepointEntry == null || batch.sequence() == savepoint + 1);
+        if (savepointEntry == null) {
+            return last();
+        }
+        // the usual open after a clean close: the header alone shows the batch was applied, so skip reading it
+        final long next = ByteBuffer.wrap(savepointEntry).getLong() + 1;
+        try {
+            if (channel.size() >= HEADER_SIZE && read(0, HEADER_SIZE).getLong(4) != next) {
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            throw new LedgerException("cannot read journal " + file + ": " + e, e);
+        }
+        return last().filter(batch -> batch.sequence() == next);
     }
 
     private ByteBuffer read(final long position, final int length) throws IOException {
