@@ -124,15 +124,16 @@ public final class ChannelLedgerBuilder {
      * Heap budget of the state cache in front of the persisted world state, in bytes; 0 disables it (default: an
      * eighth of the JVM's maximum heap, {@code Runtime.maxMemory() / 8}).
      *
-     * <p>Point reads (getState, the version and metadata reads of simulation and MVCC) of a cached key cost one
-     * {@code ConcurrentHashMap} probe and a copy instead of a Chronicle Map lookup (~2.5x that, mostly TLB and
-     * cache misses over the file mapping); commits keep the cached keys up to date. An entry holds ~90 bytes
-     * besides its key and value (~225 bytes for a 20-byte key and a 100-byte value, so a 1 M-key working set
-     * needs ~225 MB). A working set larger than the cache gets hits only for the part that fits.
+     * <p>Point reads (getState, the version and metadata reads of simulation and MVCC) of a cached key cost a
+     * probe of an open-addressing table and a copy instead of a Chronicle Map lookup (~2.5x a
+     * {@code ConcurrentHashMap} probe, mostly TLB and cache misses over the file mapping); commits keep the cached
+     * keys up to date. An entry holds ~65 bytes besides its key and value (~185 bytes for a 20-byte key and a
+     * 100-byte value, so a 1 M-key working set needs ~185 MB). A working set larger than the cache gets hits only
+     * for the part that fits.
      *
      * <p>Why an eighth of the heap: the ledger is a library inside a host application, so a fixed figure would be
      * too small on a large heap and too large on a small one; an eighth leaves most of the heap to the host and
-     * still holds ~550,000 such entries per GiB of heap. Fabric's own default (64 MB,
+     * still holds ~700,000 such entries per GiB of heap. Fabric's own default (64 MB,
      * {@code ledger.state.couchDBConfig.cacheSize}) is one cache for the whole peer; here each channel's ledger
      * has its own, so a host opening many channels should set it per channel.
      */

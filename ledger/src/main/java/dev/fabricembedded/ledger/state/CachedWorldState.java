@@ -3,18 +3,15 @@ package dev.fabricembedded.ledger.state;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A bounded, write-through cache of committed point reads in front of the persisted {@link ChronicleWorldState}:
  * Fabric's state cache ({@code ledger.state.couchDBConfig.cacheSize}), for the same reason. A random lookup in a
  * persisted Chronicle Map of a million entries costs ~2.5x a {@code ConcurrentHashMap} probe (segment lock,
- * hashing, TLB misses over the file mapping); a hit here is one {@code ConcurrentHashMap} probe plus the copy of
- * the value out.
+ * hashing, TLB misses over the file mapping); a hit here reads a table slot and the entry array it points to
+ * ({@link StateCacheTable}), then copies the value out.
  *
  * <p>What is cached: per (namespace, key), what a point read returns (value, metadata and version, in the map's
  * own byte layout after the encoded key, one array per entry), or that the key is absent. {@link #get},
@@ -30,41 +27,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * block refused before {@link #apply} (capacity check) changes nothing. Nothing of the cache is persisted: it
  * starts empty at every open, and recovery re-applies blocks through {@link #apply} like a commit.
  *
- * <p>Bound: the sum of an estimate of the heap each entry holds (its array, the entry object, the hash map node
- * and table slot) stays at most {@code maxBytes} after every insertion; an entry larger than an eighth of the
- * budget is not cached, and once the cache is full only one miss in 16 is admitted (otherwise a working set
- * larger than the cache would evict an entry on every miss). Eviction is CLOCK over the hash map's own iteration
- * order: a hit sets the entry's reference bit (a plain write, skipped if already set); an insertion that takes the
- * cache over its budget moves the hand (a long-lived weakly consistent iterator of the map, under a lock only
- * inserters and the committer take), clearing set bits and evicting the first entry found clear, until the cache
- * fits again. A hit takes no lock.
+ * <p>Bound: the sum of an estimate of the heap each entry holds (its array and its share of the table) stays at
+ * most {@code maxBytes} after every insertion; an entry larger than an eighth of the budget is not cached, and once
+ * the cache is full only one miss in 16 is admitted (otherwise a working set larger than the cache would evict an
+ * entry on every miss). Eviction is CLOCK over the table's slots ({@link StateCacheTable}). A hit takes no lock.
  *
  * <p>Values handed out are copies: callers (chaincodes, through the simulator) may modify what they get without
  * touching the cache. The copy is the same one the uncached path makes out of the memory-mapped file.
  *
  * <p>Thread ownership: as {@link WorldState}; any number of readers under the shared state lock, one writer under
- * the exclusive one. The cache's own structures are thread-safe for concurrent readers filling it.
+ * the exclusive one. The cache's own table is safe for concurrent readers filling it.
  */
 public final class CachedWorldState implements WorldState {
-    /**
-     * Estimated heap of an entry besides its key and stored bytes: the {@link Entry} object (32), the hash map
-     * node (32), the table slot at the map's load factor (~8) and the array header (16).
-     */
-    static final int ENTRY_OVERHEAD = 32 + 32 + 8 + 16;
     /** Once the cache is full, one miss in this many is admitted (see {@link #admit}). */
     private static final int FULL_ADMISSION = 16;
 
     private final ChronicleWorldState state;
     private final long maxBytes;
     private final long maxEntryBytes;
-    private final ConcurrentHashMap<Entry, Entry> entries;
-    private final AtomicLong bytes = new AtomicLong();
+    private final StateCacheTable table;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
-    private final LongAdder evictions = new LongAdder();
-    private final ReentrantLock clockLock = new ReentrantLock();
-    /** The CLOCK hand; guarded by {@link #clockLock}. */
-    private Iterator<Entry> hand;
 
     /**
      * Hit, miss and eviction counts since open, and the current size.
@@ -79,50 +62,6 @@ public final class CachedWorldState implements WorldState {
     }
 
     /**
-     * One cached key and what a point read of it returns, in one array: the encoded key, then the stored form
-     * ({@link StoredValue}), nothing after the key if the key is absent. One array rather than two saves a
-     * dependent cache miss per hit over a large cache. Also the probe of a lookup (holding just the key):
-     * equality and hash are those of the key part only.
-     */
-    private static final class Entry {
-        final int keyLength;
-        final int hash;
-        /**
-         * Key and stored form; replaced (never modified) only by the committer while it holds the exclusive state
-         * lock, so a reader's later acquisition of the shared lock orders the write before its reads: not volatile
-         * (a volatile write would put a fence into every lookup's probe construction).
-         */
-        byte[] data;
-        /** CLOCK reference bit: set by hits, cleared by the hand. A racy hint, hence not volatile. */
-        boolean referenced;
-
-        Entry(final byte[] data, final int keyLength, final int hash) {
-            this.data = data;
-            this.keyLength = keyLength;
-            this.hash = hash;
-        }
-
-        long weight() {
-            return weight(data.length);
-        }
-
-        static long weight(final int dataLength) {
-            return ENTRY_OVERHEAD + ((dataLength + 7L) & ~7L);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(final Object other) {
-            return other instanceof Entry that && keyLength == that.keyLength
-                    && Arrays.equals(data, 0, keyLength, that.data, 0, keyLength);
-        }
-    }
-
-    /**
      * @param state    the state to cache (owned: closed with this one)
      * @param maxBytes the budget of estimated heap, at least 1
      */
@@ -133,70 +72,54 @@ public final class CachedWorldState implements WorldState {
         this.state = state;
         this.maxBytes = maxBytes;
         this.maxEntryBytes = Math.max(1, maxBytes / 8);
-        // sized for what can be cached: a table that grows re-creates part of its nodes at each doubling, far from
-        // their entries in the heap (one more page per hit); the table costs 4-8 bytes per slot up front
-        this.entries = new ConcurrentHashMap<>((int) Math.min(1 << 29,
-                Math.min(state.capacity(), maxBytes / ENTRY_OVERHEAD)));
+        this.table = new StateCacheTable(maxBytes);
     }
 
     @Override
     public VersionedValue get(final StateKey key) {
-        final byte[] encoded = key.bytes();
-        final byte[] data = lookup(encoded, key.hashCode());
-        return data.length == encoded.length ? null : StoredValue.decode(data, encoded.length);
+        final byte[] entry = lookup(key.bytes(), key.hashCode());
+        final int offset = StateCacheTable.storedOffset(entry);
+        return entry.length == offset ? null : StoredValue.decode(entry, offset);
     }
 
     @Override
     public byte[] value(final byte[] encodedKey) {
-        final byte[] data = lookup(encodedKey, Arrays.hashCode(encodedKey));
-        return data.length == encodedKey.length ? null : StoredValue.value(data, encodedKey.length);
+        final byte[] entry = lookup(encodedKey, Arrays.hashCode(encodedKey));
+        final int offset = StateCacheTable.storedOffset(entry);
+        return entry.length == offset ? null : StoredValue.value(entry, offset);
     }
 
     @Override
     public Height version(final StateKey key) {
-        final byte[] data = lookup(key.bytes(), key.hashCode());
-        return data.length == key.bytes().length ? null : StoredValue.version(data, key.bytes().length);
+        final byte[] entry = lookup(key.bytes(), key.hashCode());
+        final int offset = StateCacheTable.storedOffset(entry);
+        return entry.length == offset ? null : StoredValue.version(entry, offset);
     }
 
     @Override
     public VersionedMetadata versionedMetadata(final StateKey key) {
-        final byte[] data = lookup(key.bytes(), key.hashCode());
-        return data.length == key.bytes().length ? null : StoredValue.versionedMetadata(data, key.bytes().length);
+        final byte[] entry = lookup(key.bytes(), key.hashCode());
+        final int offset = StateCacheTable.storedOffset(entry);
+        return entry.length == offset ? null : StoredValue.versionedMetadata(entry, offset);
     }
 
     /**
-     * The entry data of {@code key} (key, then the stored form if present) from the cache, or else from the
-     * state, filling the cache.
+     * The entry of {@code key} ({@link StateCacheTable#entry}) from the cache, or else made from the state, filling
+     * the cache if admitted.
      */
     private byte[] lookup(final byte[] key, final int hash) {
-        final Entry cached = entries.get(new Entry(key, key.length, hash));
+        final byte[] cached = table.get(key, hash);
         if (cached != null) {
-            if (!cached.referenced) {
-                cached.referenced = true;
-            }
             hits.increment();
-            return cached.data;
+            return cached;
         }
         misses.increment();
-        final byte[] data = entryData(key, state.stored(key));
-        final long weight = Entry.weight(data.length);
+        final byte[] entry = StateCacheTable.entry(key, hash, state.stored(key));
+        final long weight = StateCacheTable.weight(entry.length);
         if (weight <= maxEntryBytes && admit(weight)) {
-            final Entry entry = new Entry(data, key.length, hash);
-            if (entries.putIfAbsent(entry, entry) == null) {
-                added(entry.weight());
-            }
+            table.add(entry);
         }
-        return data;
-    }
-
-    /** The key followed by the stored form (null: absent); a copy, so the caller's key array is not kept. */
-    private static byte[] entryData(final byte[] key, final byte[] stored) {
-        if (stored == null) {
-            return key.clone();
-        }
-        final byte[] data = Arrays.copyOf(key, key.length + stored.length);
-        System.arraycopy(stored, 0, data, key.length, stored.length);
-        return data;
+        return entry;
     }
 
     /**
@@ -206,39 +129,7 @@ public final class CachedWorldState implements WorldState {
      * it buys; a key read often still gets in after a few misses.
      */
     private boolean admit(final long weight) {
-        return bytes.get() + weight <= maxBytes || ThreadLocalRandom.current().nextInt(FULL_ADMISSION) == 0;
-    }
-
-    private void added(final long weight) {
-        if (bytes.addAndGet(weight) > maxBytes) {
-            evict();
-        }
-    }
-
-    /** Moves the CLOCK hand until the cache is within its budget. */
-    private void evict() {
-        clockLock.lock();
-        try {
-            // two laps at most clear every bit and then find a victim; the bound guards against concurrent refills
-            long steps = 2L * entries.size() + 2;
-            while (bytes.get() > maxBytes && steps-- > 0) {
-                if (hand == null || !hand.hasNext()) {
-                    hand = entries.keySet().iterator();
-                    if (!hand.hasNext()) {
-                        return;
-                    }
-                }
-                final Entry entry = hand.next();
-                if (entry.referenced) {
-                    entry.referenced = false;
-                } else if (entries.remove(entry, entry)) {
-                    bytes.addAndGet(-entry.weight());
-                    evictions.increment();
-                }
-            }
-        } finally {
-            clockLock.unlock();
-        }
+        return table.bytes() + weight <= maxBytes || ThreadLocalRandom.current().nextInt(FULL_ADMISSION) == 0;
     }
 
     @Override
@@ -285,44 +176,32 @@ public final class CachedWorldState implements WorldState {
             clear();
             throw e;
         }
-        if (entries.isEmpty()) {
+        if (table.entries() == 0) {
             return;
         }
-        long delta = 0;
         for (Map.Entry<StateKey, UpdateBatch.Write> change : batch.writes().entrySet()) {
             final byte[] key = change.getKey().bytes();
-            final Entry cached = entries.get(new Entry(key, key.length, change.getKey().hashCode()));
-            if (cached == null) {
+            final int hash = change.getKey().hashCode();
+            if (table.peek(key, hash) == null) {
                 continue;
             }
             final UpdateBatch.Write write = change.getValue();
-            final byte[] data = entryData(key, write.isDelete() ? null
-                    : StoredValue.encode(write.value(), write.metadata(), write.version()));
-            if (recovering || Entry.weight(data.length) > maxEntryBytes) {
-                if (entries.remove(cached, cached)) {
-                    delta -= cached.weight();
+            byte[] replacement = null;
+            if (!recovering) {
+                replacement = StateCacheTable.entry(key, hash, write.isDelete() ? null
+                        : StoredValue.encode(write.value(), write.metadata(), write.version()));
+                if (StateCacheTable.weight(replacement.length) > maxEntryBytes) {
+                    replacement = null;
                 }
-            } else {
-                delta += Entry.weight(data.length) - cached.weight();
-                cached.data = data;
             }
+            table.update(key, hash, replacement);
         }
-        added(delta);
+        table.evictToBudget();
     }
 
     /** Empties the cache (its counters are kept). */
     public void clear() {
-        clockLock.lock();
-        try {
-            for (Entry entry : entries.keySet()) {
-                if (entries.remove(entry, entry)) {
-                    bytes.addAndGet(-entry.weight());
-                }
-            }
-            hand = null;
-        } finally {
-            clockLock.unlock();
-        }
+        table.clear();
     }
 
     /** The budget this cache was created with, in bytes of estimated heap. */
@@ -332,7 +211,7 @@ public final class CachedWorldState implements WorldState {
 
     /** The counters and current size. */
     public Stats stats() {
-        return new Stats(hits.sum(), misses.sum(), evictions.sum(), entries.size(), bytes.get());
+        return new Stats(hits.sum(), misses.sum(), table.evictions(), table.entries(), table.bytes());
     }
 
     /** Empties the cache and closes the underlying state. */

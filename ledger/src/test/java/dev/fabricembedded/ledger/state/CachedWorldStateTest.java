@@ -150,7 +150,7 @@ class CachedWorldStateTest {
             final CachedWorldState.Stats stats = cache.stats();
             assertThat(stats.evictions()).isPositive();
             assertThat(stats.hits()).isGreaterThan(0);
-            assertThat(stats.entries()).isBetween(1L, budget / CachedWorldState.ENTRY_OVERHEAD);
+            assertThat(stats.entries()).isBetween(1L, budget / StateCacheTable.ENTRY_OVERHEAD);
         }
     }
 
