@@ -1,6 +1,5 @@
 package dev.fabricembedded.ledger.state;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -83,8 +82,8 @@ public final class CachedWorldState implements WorldState {
     }
 
     @Override
-    public byte[] value(final byte[] encodedKey) {
-        final byte[] entry = lookup(encodedKey, Arrays.hashCode(encodedKey));
+    public byte[] value(final StateKey key) {
+        final byte[] entry = lookup(key.bytes(), key.hashCode());
         final int offset = StateCacheTable.storedOffset(entry);
         return entry.length == offset ? null : StoredValue.value(entry, offset);
     }

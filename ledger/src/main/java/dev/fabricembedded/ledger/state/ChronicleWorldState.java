@@ -146,9 +146,9 @@ public final class ChronicleWorldState implements WorldState {
     }
 
     @Override
-    public byte[] value(final byte[] encodedKey) {
+    public byte[] value(final StateKey key) {
         // measured: Chronicle's own get plus one copy beats reading in place through a query context
-        final byte[] stored = map.get(encodedKey);
+        final byte[] stored = map.get(key.bytes());
         return stored == null ? null : StoredValue.value(stored);
     }
 

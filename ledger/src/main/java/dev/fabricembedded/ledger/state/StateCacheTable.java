@@ -117,7 +117,7 @@ final class StateCacheTable {
     /**
      * The entry of {@code key}, or null if it is not cached; sets the entry's reference bit. No lock.
      *
-     * @param hash {@code Arrays.hashCode(key)}, the hash the entry was made with
+     * @param hash the key's hash ({@link StateKey#hashCode}), the one the entry was made with
      */
     byte[] get(final byte[] key, final int hash) {
         final byte[] entry = peek(key, hash);

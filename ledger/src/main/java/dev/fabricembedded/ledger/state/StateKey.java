@@ -36,6 +36,23 @@ public final class StateKey implements Comparable<StateKey> {
     }
 
     /**
+     * {@link #encodeChecked} as a key whose hash is taken from the two Strings' own cached hashes (see
+     * {@link #hashCode}), without reading their characters again.
+     *
+     * @throws IllegalArgumentException naming the problem
+     */
+    public static StateKey checked(final String namespace, final String key) {
+        final StateKey stateKey = fromBytes(encodeChecked(namespace, key));
+        stateKey.hash = hash(namespace, key);
+        return stateKey;
+    }
+
+    /** {@link #hashCode} of the key (namespace, key) encodes to. */
+    public static int hash(final String namespace, final String key) {
+        return 31 * namespace.hashCode() + key.hashCode();
+    }
+
+    /**
      * The encoded form of (namespace, key), checking on the way what a caller may get wrong: the namespace must be
      * non-empty without U+0000, the key valid Unicode (no unpaired surrogate, since keys travel as UTF-8). The
      * checks cost nothing for ASCII keys, which the encoding loop recognizes anyway.
@@ -152,12 +169,31 @@ public final class StateKey implements Comparable<StateKey> {
         return other instanceof StateKey that && Arrays.equals(bytes, that.bytes);
     }
 
+    /**
+     * {@code 31 * namespace.hashCode() + key.hashCode()} of the decoded Strings ({@link #hash}), computed from the
+     * bytes. Why not a hash of the bytes: a lookup by (namespace, key) Strings can then take the hash from the
+     * Strings' cached hashes and start probing the state cache before the key's characters are read and encoded
+     * (two cache misses overlapped instead of one after the other; PERFORMANCE.md, ledger).
+     */
     @Override
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = Arrays.hashCode(bytes);
+            final int keyStart = Math.min(namespaceLength + 1, bytes.length);
+            h = 31 * stringHash(bytes, 0, namespaceLength) + stringHash(bytes, keyStart, bytes.length);
             hash = h;
+        }
+        return h;
+    }
+
+    /** {@code String.hashCode()} of the UTF-8 text in {@code bytes[from, to)}, without decoding ASCII. */
+    private static int stringHash(final byte[] bytes, final int from, final int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            if (bytes[i] < 0) {
+                return new String(bytes, from, to - from, StandardCharsets.UTF_8).hashCode();
+            }
+            h = 31 * h + bytes[i];
         }
         return h;
     }

@@ -19,11 +19,8 @@ public interface WorldState extends AutoCloseable {
         return get(StateKey.of(namespace, key));
     }
 
-    /**
-     * Only the value (no metadata, no version) of an encoded key ({@link StateKey#encode}): the query executor's
-     * fast path. Null if absent.
-     */
-    byte[] value(byte[] encodedKey);
+    /** Only the value (no metadata, no version) of a key: the query executor's fast path. Null if absent. */
+    byte[] value(StateKey key);
 
     /** Only the version, for MVCC checks. Null if absent. */
     Height version(StateKey key);

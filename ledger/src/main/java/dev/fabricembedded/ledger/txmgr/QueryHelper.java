@@ -33,18 +33,18 @@ final class QueryHelper {
 
     byte[] getState(final String namespace, final String key) {
         checkDone();
-        final byte[] encoded = StateKey.encodeChecked(namespace, key);
+        final StateKey stateKey = StateKey.checked(namespace, key);
         if (rwset == null) {
-            return state.value(encoded);
+            return state.value(stateKey);
         }
-        final VersionedValue value = state.get(StateKey.fromBytes(encoded));
+        final VersionedValue value = state.get(stateKey);
         rwset.addRead(namespace, key, value == null ? null : value.version());
         return value == null ? null : value.value();
     }
 
     Map<String, byte[]> getStateMetadata(final String namespace, final String key) {
         checkDone();
-        final VersionedValue value = state.get(StateKey.fromBytes(StateKey.encodeChecked(namespace, key)));
+        final VersionedValue value = state.get(StateKey.checked(namespace, key));
         if (rwset != null) {
             rwset.addRead(namespace, key, value == null ? null : value.version());
         }

@@ -48,7 +48,7 @@ class CachedWorldStateTest {
         final VersionedValue cached = cache.get(stateKey);
         if (expected == null) {
             assertThat(cached).isNull();
-            assertThat(cache.value(stateKey.bytes())).isNull();
+            assertThat(cache.value(stateKey)).isNull();
             assertThat(cache.version(stateKey)).isNull();
             assertThat(cache.versionedMetadata(stateKey)).isNull();
             return;
@@ -56,7 +56,7 @@ class CachedWorldStateTest {
         assertThat(cached.value()).isEqualTo(expected.value());
         assertThat(cached.metadata()).isEqualTo(expected.metadata());
         assertThat(cached.version()).isEqualTo(expected.version());
-        assertThat(cache.value(stateKey.bytes())).isEqualTo(expected.value());
+        assertThat(cache.value(stateKey)).isEqualTo(expected.value());
         assertThat(cache.version(stateKey)).isEqualTo(expected.version());
         assertThat(cache.versionedMetadata(stateKey)).usingRecursiveComparison()
                 .isEqualTo(map.versionedMetadata(stateKey));
@@ -69,7 +69,7 @@ class CachedWorldStateTest {
             assertSameAsMap(cache, map, "k");                       // absent, now cached as absent
             put(cache, 0, "k", "v0", NO_METADATA);
             assertSameAsMap(cache, map, "k");
-            assertThat(cache.value(StateKey.of("ns", "k").bytes())).isEqualTo(bytes("v0"));
+            assertThat(cache.value(StateKey.of("ns", "k"))).isEqualTo(bytes("v0"));
             put(cache, 1, "k", "v1", NO_METADATA);
             assertThat(cache.get("ns", "k").value()).isEqualTo(bytes("v1"));
             assertSameAsMap(cache, map, "k");
@@ -110,17 +110,18 @@ class CachedWorldStateTest {
             final StateKey key = StateKey.of("ns", "k");
             cache.get(key).value()[0] = 'X';
             cache.get(key).metadata()[0] = 9;
-            cache.value(key.bytes())[0] = 'Y';
+            cache.value(key)[0] = 'Y';
             cache.versionedMetadata(key).metadata()[0] = 9;
             assertThat(cache.get(key).value()).isEqualTo(bytes("value"));
             assertThat(cache.get(key).metadata()).containsExactly(1);
 
             put(cache, 1, "m", "m-value", NO_METADATA);
             final byte[] probe = StateKey.of("ns", "m").bytes();
-            assertThat(cache.value(probe)).isEqualTo(bytes("m-value"));  // a miss: cached under the probe's key
+            assertThat(cache.value(StateKey.fromBytes(probe))).isEqualTo(bytes("m-value"));  // a miss: cached
+
             probe[probe.length - 1] = 'z';                          // a caller reusing its key array
             assertThat(cache.get("ns", "m").value()).isEqualTo(bytes("m-value"));
-            assertThat(cache.value(StateKey.of("ns", "z").bytes())).isNull();
+            assertThat(cache.value(StateKey.of("ns", "z"))).isNull();
             assertThat(cache.stats().misses()).isEqualTo(3);        // k, m and z, each once
         }
     }
