@@ -156,9 +156,7 @@ class PreparedBlockTest {
 
     @Test
     void aPreparationHoldsTheParseOfItsTransactions() {
-        final ByteString garbage = ByteString.copyFrom(new byte[]{0x0A, (byte) 0xFF});
-        final Block block = TestBlocks.block(0, new byte[0], List.of(TestBlocks.endorserTx("t1",
-                org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet.getDefaultInstance()), garbage));
+        final Block block = endorserTxAndGarbage();
 
         final PreparedBlock prepared = PreparedBlock.of(block);
 
@@ -172,9 +170,7 @@ class PreparedBlockTest {
 
     @Test
     void aParseMadeElsewhereIsTakenAsGivenWhenItHasOneEntryPerTransactionInBlockOrder() {
-        final ByteString garbage = ByteString.copyFrom(new byte[]{0x0A, (byte) 0xFF});
-        final Block block = TestBlocks.block(0, new byte[0], List.of(TestBlocks.endorserTx("t1",
-                org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet.getDefaultInstance()), garbage));
+        final Block block = endorserTxAndGarbage();
         final HashCheckedBlock checked = HashCheckedBlock.of(block);
         final ParsedTransaction first = TransactionParser.parse(0, block.getData().getData(0));
         final ParsedTransaction second = TransactionParser.parse(1, block.getData().getData(1));
@@ -191,5 +187,12 @@ class PreparedBlockTest {
         assertThatThrownBy(() -> PreparedBlock.of(checked, List.of(second, first)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("parsed transaction 0 of block 0 is that of index 1");
+    }
+
+    /** Block 0: an endorser transaction "t1" with an empty read-write set, then an entry that is not an envelope. */
+    private static Block endorserTxAndGarbage() {
+        final ByteString garbage = ByteString.copyFrom(new byte[]{0x0A, (byte) 0xFF});
+        return TestBlocks.block(0, new byte[0], List.of(TestBlocks.endorserTx("t1",
+                org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet.getDefaultInstance()), garbage));
     }
 }
