@@ -63,6 +63,34 @@ public final class PreparedBlock {
         return new PreparedBlock(checked, List.copyOf(transactions), List.copyOf(txIds));
     }
 
+    /**
+     * A block whose data hash was checked, with its transactions parsed elsewhere: a committer whose validators
+     * already parsed every envelope hands their parse over instead of having it parsed again here. The caller
+     * guarantees that each entry is what {@link TransactionParser#parse} returns for that envelope of the block (the
+     * ledger stores and applies what it is given; {@code peer}'s committer tests check the equivalence for valid,
+     * invalid and unreadable transactions).
+     *
+     * @param transactions one per transaction of the block, in block order
+     * @throws IllegalArgumentException when there is not exactly one entry per transaction, in order
+     */
+    public static PreparedBlock of(final HashCheckedBlock checked, final List<ParsedTransaction> transactions) {
+        final int count = checked.block().getData().getDataCount();
+        if (transactions.size() != count) {
+            throw new IllegalArgumentException("block " + checked.number() + " has " + count + " transactions, "
+                    + transactions.size() + " parsed transactions were given");
+        }
+        final List<String> txIds = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            final ParsedTransaction tx = transactions.get(i);
+            if (tx.index() != i) {
+                throw new IllegalArgumentException("parsed transaction " + i + " of block " + checked.number()
+                        + " is that of index " + tx.index());
+            }
+            txIds.add(tx.txId());
+        }
+        return new PreparedBlock(checked, List.copyOf(transactions), List.copyOf(txIds));
+    }
+
     /** The same block (header and data, hence the same preparation) with {@code metadata}. */
     public PreparedBlock withMetadata(final BlockMetadata metadata) {
         return new PreparedBlock(block.withMetadata(metadata), transactions, txIds);

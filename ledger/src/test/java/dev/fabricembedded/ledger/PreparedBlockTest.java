@@ -1,10 +1,13 @@
 package dev.fabricembedded.ledger;
 
 import com.google.protobuf.ByteString;
+import dev.fabricembedded.ledger.block.HashCheckedBlock;
 import dev.fabricembedded.ledger.block.TransactionLocation;
 import dev.fabricembedded.ledger.testing.Ledgers;
 import dev.fabricembedded.ledger.testing.TestBlocks;
 import dev.fabricembedded.ledger.txmgr.QueryExecutor;
+import dev.fabricembedded.ledger.validation.ParsedTransaction;
+import dev.fabricembedded.ledger.validation.TransactionParser;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.BlockMetadata;
 import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
@@ -153,9 +156,7 @@ class PreparedBlockTest {
 
     @Test
     void aPreparationHoldsTheParseOfItsTransactions() {
-        final ByteString garbage = ByteString.copyFrom(new byte[]{0x0A, (byte) 0xFF});
-        final Block block = TestBlocks.block(0, new byte[0], List.of(TestBlocks.endorserTx("t1",
-                org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet.getDefaultInstance()), garbage));
+        final Block block = endorserTxAndGarbage();
 
         final PreparedBlock prepared = PreparedBlock.of(block);
 
@@ -165,5 +166,33 @@ class PreparedBlockTest {
         assertThat(prepared.transactions().get(1).parseFailure()).isEqualTo(TxValidationCode.INVALID_OTHER_REASON);
         assertThat(prepared.withMetadata(BlockMetadata.getDefaultInstance()).transactions())
                 .isSameAs(prepared.transactions());
+    }
+
+    @Test
+    void aParseMadeElsewhereIsTakenAsGivenWhenItHasOneEntryPerTransactionInBlockOrder() {
+        final Block block = endorserTxAndGarbage();
+        final HashCheckedBlock checked = HashCheckedBlock.of(block);
+        final ParsedTransaction first = TransactionParser.parse(0, block.getData().getData(0));
+        final ParsedTransaction second = TransactionParser.parse(1, block.getData().getData(1));
+
+        final PreparedBlock prepared = PreparedBlock.of(checked, List.of(first, second));
+
+        assertThat(prepared.block()).isSameAs(block);
+        assertThat(prepared.transactions()).containsExactly(first, second)
+                .isEqualTo(PreparedBlock.of(block).transactions());
+        assertThat(prepared.txIds()).containsExactly("t1", "");
+        assertThatThrownBy(() -> PreparedBlock.of(checked, List.of(first)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("block 0 has 2 transactions, 1 parsed transactions were given");
+        assertThatThrownBy(() -> PreparedBlock.of(checked, List.of(second, first)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parsed transaction 0 of block 0 is that of index 1");
+    }
+
+    /** Block 0: an endorser transaction "t1" with an empty read-write set, then an entry that is not an envelope. */
+    private static Block endorserTxAndGarbage() {
+        final ByteString garbage = ByteString.copyFrom(new byte[]{0x0A, (byte) 0xFF});
+        return TestBlocks.block(0, new byte[0], List.of(TestBlocks.endorserTx("t1",
+                org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet.getDefaultInstance()), garbage));
     }
 }

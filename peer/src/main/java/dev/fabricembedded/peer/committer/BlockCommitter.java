@@ -104,8 +104,10 @@ public final class BlockCommitter implements AutoCloseable {
 
     /**
      * Checks, validates and commits consecutive blocks, in order, with the same outcome as committing them one by
-     * one, but faster: while block {@code k} is committed to the ledger (MVCC, synced append, state update, all on
-     * this thread), the workers already validate block {@code k + 1}. That early validation is kept only if it is
+     * one, but faster: block {@code k + 1} is started on the workers before block {@code k} is finished (its
+     * transactions queue behind block {@code k}'s, so no worker idles at the end of a block), and while block
+     * {@code k} is committed to the ledger (MVCC, synced append, state update, all on this thread), the workers
+     * validate block {@code k + 1}. That early validation is kept only if it is
      * still exact once block {@code k} is committed (same configuration, every committed value it read unchanged);
      * otherwise block {@code k + 1} is validated again. Use it when several blocks are available, e.g. on catch-up.
      *
@@ -166,24 +168,24 @@ public final class BlockCommitter implements AutoCloseable {
                     continue;
                 }
                 ValidatedBlock validated = null;
-                PreparedBlock prepared = null;
+                TxValidator.Pending started = null;
+                HashCheckedBlock checked = null;
                 if (early != null) {
-                    Early started = early;
-                    early = null;
-                    // the block passed the §5.5 checks (data hash included) in startEarly; prepared while the
-                    // workers finish it
-                    prepared = prepareOrAbandon(started);
-                    validated = validator.finishIfCurrent(started.pending()).orElse(null);
+                    // the block passed the §5.5 checks (data hash included) in startEarly
+                    started = early.pending();
+                    checked = early.checked();
+                    early = startNext(blocks, k, started);
+                    validated = validator.finishIfCurrent(started).orElse(null);
                 }
                 if (validated == null) {
-                    TxValidator.Pending started = validator.start(block);
-                    prepared = verifyAndPrepare(block, started, prepared);
+                    started = validator.start(block);
+                    checked = verifyAndHash(block, started, checked);
+                    if (early == null) {
+                        early = startNext(blocks, k, started);
+                    }
                     validated = validator.finish(started);
                 }
-                if (k + 1 < blocks.size()) {
-                    early = startEarly(block, blocks.get(k + 1));
-                }
-                committed.accept(commitValidated(validated, prepared));
+                committed.accept(commitValidated(validated, validator.prepare(started, checked)));
             }
         } finally {
             if (early != null) {
@@ -193,31 +195,19 @@ public final class BlockCommitter implements AutoCloseable {
     }
 
     /**
-     * The §5.5 checks and the ledger's preparation ({@link PreparedBlock}: data hash, parse of every transaction) of a
-     * block whose validation has started on the workers. Both run on this thread while the workers validate: a refused
-     * block is refused all the same (its validation is waited for and dropped), and their cost (mostly hashing and
-     * parsing the whole block) leaves the critical path, in particular the ledger commit, which is serial.
+     * The §5.5 checks of a block whose validation has started on the workers, on this thread while the workers
+     * validate: a refused block is refused all the same (its validation is waited for and dropped), and their cost
+     * (mostly hashing the whole block) leaves the critical path. The block is hashed once, for these checks and for
+     * the ledger's {@link PreparedBlock}; {@code checked} is given when an early start hashed and checked it already.
      */
-    private PreparedBlock verifyAndPrepare(Block block, TxValidator.Pending started, PreparedBlock prepared) {
+    private HashCheckedBlock verifyAndHash(Block block, TxValidator.Pending started, HashCheckedBlock checked) {
         try {
-            HashCheckedBlock checked = prepared != null ? null : hashChecked(block);
-            verify(block, checked, ledger.height(), ledger.chainInfo().getCurrentBlockHash());
-            if (prepared != null) {
-                return prepared;
-            }
-            return checked != null ? PreparedBlock.of(checked) : PreparedBlock.of(block);
+            HashCheckedBlock hashed = checked != null ? checked : hashChecked(block);
+            verify(block, hashed, ledger.height(), ledger.chainInfo().getCurrentBlockHash());
+            // without header or data the checks above refuse the block; the ledger's own refusal otherwise
+            return hashed != null ? hashed : HashCheckedBlock.of(block);
         } catch (RuntimeException e) {
             validator.abandon(started);
-            throw e;
-        }
-    }
-
-    /** The ledger's preparation of a block started early, done on this thread while the workers finish it. */
-    private PreparedBlock prepareOrAbandon(Early started) {
-        try {
-            return PreparedBlock.of(started.checked());
-        } catch (RuntimeException e) {
-            validator.abandon(started.pending());
             throw e;
         }
     }
@@ -249,8 +239,25 @@ public final class BlockCommitter implements AutoCloseable {
     }
 
     /**
-     * Starts validating {@code next} while {@code block} is being committed, if {@code next} passes the §5.5 checks
-     * as the successor of {@code block}; otherwise it is checked (and refused) in its turn.
+     * Starts validating block {@code k + 1} of {@code blocks}, if there is one, <b>before</b> block {@code k} is
+     * finished: its per-transaction checks queue on the workers behind block {@code k}'s, so that a worker that runs
+     * out of transactions of block {@code k} goes on with block {@code k + 1} at once instead of idling while the
+     * other workers finish block {@code k}, this thread completes it and block {@code k} is written to the ledger.
+     * Its reads are checked again once block {@code k} is committed ({@link TxValidator#finishIfCurrent}). If it
+     * cannot be started, block {@code k}'s validation ({@code current}) is waited for and dropped.
+     */
+    private Early startNext(List<Block> blocks, int k, TxValidator.Pending current) {
+        try {
+            return k + 1 < blocks.size() ? startEarly(blocks.get(k), blocks.get(k + 1)) : null;
+        } catch (RuntimeException e) {
+            validator.abandon(current);
+            throw e;
+        }
+    }
+
+    /**
+     * Starts validating {@code next} before {@code block} is committed, if {@code next} passes the §5.5 checks as the
+     * successor of {@code block}; otherwise it is checked (and refused) in its turn.
      */
     private Early startEarly(Block block, Block next) {
         if (next == null || !next.hasHeader()) {

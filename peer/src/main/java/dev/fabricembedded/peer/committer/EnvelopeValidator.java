@@ -3,6 +3,7 @@ package dev.fabricembedded.peer.committer;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fabricembedded.endorser.proposal.TxId;
+import dev.fabricembedded.ledger.validation.ParsedTransaction;
 import dev.fabricembedded.msp.Identity;
 import dev.fabricembedded.msp.InvalidIdentityException;
 import dev.fabricembedded.msp.ValidationResult;
@@ -37,9 +38,11 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * ledger's txid index, VSCC ({@link VsccValidator}), the invoked and upgraded chaincodes, and configuration
  * transactions. Each part of the envelope is parsed once and handed on.
  *
- * <p>Expected failures are codes in the returned {@link ValidatedTransaction}; an execution failure (a validation
- * plugin that cannot run, a state or index read that fails, a configuration that cannot be applied) is thrown and
- * aborts the block. Stateless and thread-safe: the validator workers share one instance.
+ * <p>Expected failures are codes in the returned verdict; a transaction found valid also comes with its parse in the
+ * ledger's terms ({@link CheckedTransaction#parsed}: header fields and public read-write sets, taken from the parts
+ * these checks parsed), so that the envelope is parsed once on the whole commit path. An execution failure (a
+ * validation plugin that cannot run, a state or index read that fails, a configuration that cannot be applied) is
+ * thrown and aborts the block. Stateless and thread-safe: the validator workers share one instance.
  */
 final class EnvelopeValidator {
 
@@ -57,50 +60,50 @@ final class EnvelopeValidator {
      *
      * @throws RuntimeException on an execution failure (the block must not be committed)
      */
-    ValidatedTransaction validate(int index, ByteString data, BlockContext context) {
+    CheckedTransaction validate(int index, ByteString data, BlockContext context) {
         if (data.isEmpty()) {
             // the Java form of Go's nil envelope: a data entry with nothing in it
-            return ValidatedTransaction.invalid(index, "", TxValidationCode.NIL_ENVELOPE, "Nil tx from block");
+            return CheckedTransaction.invalid(index, "", TxValidationCode.NIL_ENVELOPE, "Nil tx from block");
         }
         Envelope envelope;
         try {
             envelope = Envelope.parseFrom(data);
         } catch (InvalidProtocolBufferException e) {
-            return ValidatedTransaction.invalid(index, "", TxValidationCode.INVALID_OTHER_REASON,
+            return CheckedTransaction.invalid(index, "", TxValidationCode.INVALID_OTHER_REASON,
                     "Error getting tx from block: " + e.getMessage());
         }
         Payload payload;
         try {
             payload = Payload.parseFrom(envelope.getPayload());
         } catch (InvalidProtocolBufferException e) {
-            return ValidatedTransaction.invalid(index, "", TxValidationCode.BAD_PAYLOAD,
+            return CheckedTransaction.invalid(index, "", TxValidationCode.BAD_PAYLOAD,
                     "error unmarshaling Payload: " + e.getMessage());
         }
         if (!payload.hasHeader()) {
-            return ValidatedTransaction.invalid(index, "", TxValidationCode.BAD_COMMON_HEADER, "nil header");
+            return CheckedTransaction.invalid(index, "", TxValidationCode.BAD_COMMON_HEADER, "nil header");
         }
         ChannelHeader channelHeader;
         SignatureHeader signatureHeader;
         try {
             channelHeader = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
         } catch (InvalidProtocolBufferException e) {
-            return ValidatedTransaction.invalid(index, "", TxValidationCode.BAD_COMMON_HEADER,
+            return CheckedTransaction.invalid(index, "", TxValidationCode.BAD_COMMON_HEADER,
                     "error unmarshaling ChannelHeader: " + e.getMessage());
         }
         String txId = channelHeader.getTxId();
         try {
             signatureHeader = SignatureHeader.parseFrom(payload.getHeader().getSignatureHeader());
         } catch (InvalidProtocolBufferException e) {
-            return ValidatedTransaction.invalid(index, txId, TxValidationCode.BAD_COMMON_HEADER,
+            return CheckedTransaction.invalid(index, txId, TxValidationCode.BAD_COMMON_HEADER,
                     "error unmarshaling SignatureHeader: " + e.getMessage());
         }
         String headerProblem = commonHeaderProblem(channelHeader, signatureHeader);
         if (headerProblem != null) {
-            return ValidatedTransaction.invalid(index, txId, TxValidationCode.BAD_COMMON_HEADER, headerProblem);
+            return CheckedTransaction.invalid(index, txId, TxValidationCode.BAD_COMMON_HEADER, headerProblem);
         }
         String signatureProblem = creatorSignatureProblem(signatureHeader.getCreator(), envelope, context);
         if (signatureProblem != null) {
-            return ValidatedTransaction.invalid(index, txId, TxValidationCode.BAD_CREATOR_SIGNATURE,
+            return CheckedTransaction.invalid(index, txId, TxValidationCode.BAD_CREATOR_SIGNATURE,
                     signatureProblem);
         }
         return switch (channelHeader.getType()) {
@@ -110,40 +113,40 @@ final class EnvelopeValidator {
             case TOKEN_TRANSACTION -> {
                 String txIdProblem = txIdProblem(txId, signatureHeader);
                 yield txIdProblem != null
-                        ? ValidatedTransaction.invalid(index, txId, TxValidationCode.BAD_PROPOSAL_TXID, txIdProblem)
+                        ? CheckedTransaction.invalid(index, txId, TxValidationCode.BAD_PROPOSAL_TXID, txIdProblem)
                         // token support is commented out in Fabric 1.4
-                        : ValidatedTransaction.invalid(index, txId, TxValidationCode.UNKNOWN_TX_TYPE,
+                        : CheckedTransaction.invalid(index, txId, TxValidationCode.UNKNOWN_TX_TYPE,
                                 "Unknown transaction type [" + channelHeader.getType() + "] in block number ["
                                         + context.blockNumber() + "] transaction index [" + index + "]");
             }
-            default -> ValidatedTransaction.invalid(index, txId, TxValidationCode.UNSUPPORTED_TX_PAYLOAD,
+            default -> CheckedTransaction.invalid(index, txId, TxValidationCode.UNSUPPORTED_TX_PAYLOAD,
                     "unsupported transaction payload type " + channelHeader.getType());
         };
     }
 
-    private ValidatedTransaction endorserTransaction(int index, Envelope envelope, Payload payload,
+    private CheckedTransaction endorserTransaction(int index, Envelope envelope, Payload payload,
                                                      ChannelHeader channelHeader, SignatureHeader signatureHeader,
                                                      BlockContext context) {
         String txId = channelHeader.getTxId();
         String txIdProblem = txIdProblem(txId, signatureHeader);
         if (txIdProblem != null) {
-            return ValidatedTransaction.invalid(index, txId, TxValidationCode.BAD_PROPOSAL_TXID, txIdProblem);
+            return CheckedTransaction.invalid(index, txId, TxValidationCode.BAD_PROPOSAL_TXID, txIdProblem);
         }
         EndorserTransactionParts parts;
         try {
             parts = endorserTransactionParts(envelope, payload, channelHeader, signatureHeader);
         } catch (InvalidEndorserTransaction e) {
-            return ValidatedTransaction.invalid(index, txId, TxValidationCode.INVALID_ENDORSER_TRANSACTION,
+            return CheckedTransaction.invalid(index, txId, TxValidationCode.INVALID_ENDORSER_TRANSACTION,
                     e.getMessage());
         }
         if (context.ledger().containsTxId(txId)) {
-            return ValidatedTransaction.invalid(index, txId, TxValidationCode.DUPLICATE_TXID,
+            return CheckedTransaction.invalid(index, txId, TxValidationCode.DUPLICATE_TXID,
                     "Duplicate transaction found, " + txId + ", skipping");
         }
         VsccValidator.Outcome outcome = vscc.validate(parts, context);
         TxValidationResult result = outcome.result();
         if (!result.isValid()) {
-            return ValidatedTransaction.invalid(index, txId, result.code(), result.message());
+            return CheckedTransaction.invalid(index, txId, result.code(), result.message());
         }
         ChaincodeHeaderExtension extension = outcome.headerExtension().orElseThrow();
         String invoked = extension.getChaincodeId().getName();
@@ -151,18 +154,20 @@ final class EnvelopeValidator {
         try {
             upgraded = LSCC.equals(invoked) ? upgradedChaincode(parts.actionPayload()) : "";
         } catch (InvalidProtocolBufferException e) {
-            return ValidatedTransaction.invalid(index, txId, TxValidationCode.INVALID_OTHER_REASON,
+            return CheckedTransaction.invalid(index, txId, TxValidationCode.INVALID_OTHER_REASON,
                     "Get txCCInstance failed: " + e.getMessage());
         }
-        return new ValidatedTransaction(index, txId, TxValidationCode.VALID, "",
-                outcome.action().flatMap(EnvelopeValidator::event), invoked, upgraded);
+        return new CheckedTransaction(new ValidatedTransaction(index, txId, TxValidationCode.VALID, "",
+                outcome.action().flatMap(EnvelopeValidator::event), invoked, upgraded),
+                new ParsedTransaction(index, txId, channelHeader.getType(), channelHeader.getTimestamp(),
+                        outcome.rwsets(), null));
     }
 
-    private static ValidatedTransaction configTransaction(int index, Envelope envelope, Payload payload,
+    private static CheckedTransaction configTransaction(int index, Envelope envelope, Payload payload,
                                                           ChannelHeader channelHeader, BlockContext context) {
         String txId = channelHeader.getTxId();
         if (payload.getData().isEmpty()) {
-            return ValidatedTransaction.invalid(index, txId, TxValidationCode.INVALID_CONFIG_TRANSACTION,
+            return CheckedTransaction.invalid(index, txId, TxValidationCode.INVALID_CONFIG_TRANSACTION,
                     "nil arguments");
         }
         // Fabric applies the configuration here; an error aborts the block (§6.2 step 12)
@@ -177,7 +182,10 @@ final class EnvelopeValidator {
             throw new IllegalStateException("config transaction for channel " + config.channelId()
                     + " in a block of channel " + context.channel().channelId());
         }
-        return new ValidatedTransaction(index, txId, TxValidationCode.VALID, "", Optional.empty(), "", "");
+        return new CheckedTransaction(new ValidatedTransaction(index, txId, TxValidationCode.VALID, "",
+                Optional.empty(), "", ""),
+                new ParsedTransaction(index, txId, channelHeader.getType(), channelHeader.getTimestamp(), List.of(),
+                        null));
     }
 
     /** Fabric's {@code validateChannelHeader} and {@code validateSignatureHeader}; {@code null} when fine. */

@@ -2,6 +2,10 @@ package dev.fabricembedded.peer.committer;
 
 import com.google.protobuf.ByteString;
 import dev.fabricembedded.ledger.ChannelLedger;
+import dev.fabricembedded.ledger.PreparedBlock;
+import dev.fabricembedded.ledger.block.HashCheckedBlock;
+import dev.fabricembedded.ledger.validation.ParsedTransaction;
+import dev.fabricembedded.ledger.validation.TransactionParser;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
 import dev.fabricembedded.scc.vscc.StateReader;
 import dev.fabricembedded.scc.vscc.ValidationPluginRegistry;
@@ -49,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Threads: {@link #validate} is called by one thread at a time (the channel's committing thread, which waits for
- * the workers; {@link BlockCommitter} may instead start a block and finish it after committing the previous one, with
- * at most one block in flight); the workers only read shared, immutable or thread-safe state and write their own
+ * the workers; {@link BlockCommitter} may instead start a block before the previous one is finished and finish it
+ * after committing the previous one: at most two blocks in flight, the later one's transactions queued behind the
+ * earlier one's); the workers only read shared, immutable or thread-safe state and write their own
  * result slots, which the committing thread reads after the workers' futures complete. {@link #close} stops the
  * workers. The validator reads the ledger but never writes it.
  */
@@ -115,6 +120,7 @@ public final class TxValidator implements AutoCloseable {
         private final BlockContext context;
         private final BlockStateCache state;
         private final ValidatedTransaction[] results;
+        private final ParsedTransaction[] parsed;
         private final RuntimeException[] failures;
         private final List<Future<?>> running;
 
@@ -124,6 +130,7 @@ public final class TxValidator implements AutoCloseable {
             this.context = context;
             this.state = state;
             this.results = new ValidatedTransaction[count];
+            this.parsed = new ParsedTransaction[count];
             this.failures = new RuntimeException[count];
             this.running = running;
         }
@@ -145,7 +152,10 @@ public final class TxValidator implements AutoCloseable {
                 pending.running.add(workers.submit(() -> {
                     for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                         try {
-                            pending.results[i] = envelopeValidator.validate(i, data.get(i), context);
+                            CheckedTransaction checked = envelopeValidator.validate(i, data.get(i), context);
+                            pending.results[i] = checked.verdict();
+                            pending.parsed[i] = checked.parsed() != null ? checked.parsed()
+                                    : TransactionParser.parse(i, data.get(i));
                         } catch (RuntimeException e) {
                             pending.failures[i] = e;
                         }
@@ -214,6 +224,28 @@ public final class TxValidator implements AutoCloseable {
             flags[i] = (byte) results[i].code().getNumber();
         }
         return new ValidatedBlock(withFilter(pending.block, flags), List.of(results));
+    }
+
+    /**
+     * The ledger's preparation of a block whose validation is finished ({@link #finish} or {@link #finishIfCurrent}
+     * returned it), built from the workers' parse of its envelopes instead of parsing them again: a transaction found
+     * valid is described by the parts its checks parsed, any other one was parsed by the ledger's
+     * {@link TransactionParser} on the worker. {@code checked} is the same block with its data hash checked.
+     */
+    PreparedBlock prepare(Pending pending, HashCheckedBlock checked) {
+        if (checked.number() != pending.context.blockNumber()) {
+            throw new IllegalArgumentException("block " + checked.number() + " is not the block validated ("
+                    + pending.context.blockNumber() + ")");
+        }
+        return PreparedBlock.of(checked, parsedTransactions(pending));
+    }
+
+    /**
+     * The workers' parse of every transaction of a finished block in the ledger's terms, in block order: what
+     * {@link TransactionParser#parse} gives for each envelope.
+     */
+    List<ParsedTransaction> parsedTransactions(Pending pending) {
+        return List.of(pending.parsed);
     }
 
     /** The snapshot of a configuration, rebuilt only when the supplier hands out another configuration. */

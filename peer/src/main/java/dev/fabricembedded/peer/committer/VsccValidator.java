@@ -2,6 +2,7 @@ package dev.fabricembedded.peer.committer;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.fabricembedded.ledger.validation.NamespaceRwSet;
 import dev.fabricembedded.orderer.channelconfig.ApplicationCapabilities;
 import dev.fabricembedded.scc.ccprovider.ChaincodeData;
 import dev.fabricembedded.scc.vscc.TxValidationResult;
@@ -47,12 +48,19 @@ final class VsccValidator {
     private static final String LSCC = "lscc";
     private static final String DEFAULT_VSCC = "vscc";
 
-    /** The outcome, with what was parsed on the way (for the chaincode event and the upgrade pass). */
+    /**
+     * The outcome, with what was parsed on the way (for the chaincode event, the upgrade pass and the ledger's
+     * preparation of the block).
+     *
+     * @param rwsets the public read-write sets as the ledger reads them ({@link NamespaceRwSet}); empty when the
+     *               read-write set was not reached or did not parse
+     */
     record Outcome(TxValidationResult result, Optional<ChaincodeHeaderExtension> headerExtension,
-                   Optional<ChaincodeAction> action) {
+                   Optional<ChaincodeAction> action, List<NamespaceRwSet> rwsets) {
 
         static Outcome invalid(TxValidationCode code, String message) {
-            return new Outcome(TxValidationResult.invalid(code, message), Optional.empty(), Optional.empty());
+            return new Outcome(TxValidationResult.invalid(code, message), Optional.empty(), Optional.empty(),
+                    List.of());
         }
     }
 
@@ -69,25 +77,29 @@ final class VsccValidator {
             if (tx.responsePayload().getExtension().isEmpty()) {
                 return new Outcome(TxValidationResult.invalid(TxValidationCode.BAD_RESPONSE_PAYLOAD,
                         "GetActionFromEnvelope failed: response payload is missing extension"),
-                        Optional.of(extension), Optional.empty());
+                        Optional.of(extension), Optional.empty(), List.of());
             }
             action = ChaincodeAction.parseFrom(tx.responsePayload().getExtension());
         } catch (InvalidProtocolBufferException e) {
             return new Outcome(TxValidationResult.invalid(TxValidationCode.BAD_RESPONSE_PAYLOAD,
-                    "GetActionFromEnvelope failed: " + e.getMessage()), Optional.of(extension), Optional.empty());
+                    "GetActionFromEnvelope failed: " + e.getMessage()), Optional.of(extension), Optional.empty(),
+                    List.of());
         }
-        return new Outcome(validate(tx, context, extension, action), Optional.of(extension), Optional.of(action));
-    }
-
-    private TxValidationResult validate(EndorserTransactionParts tx, BlockContext context,
-                                        ChaincodeHeaderExtension extension, ChaincodeAction action) {
         List<WrittenNamespace> rwset;
         try {
             rwset = namespaces(action.getResults());
         } catch (InvalidProtocolBufferException e) {
-            return TxValidationResult.invalid(TxValidationCode.BAD_RWSET,
-                    "txRWSet.FromProtoBytes failed: " + e.getMessage());
+            return new Outcome(TxValidationResult.invalid(TxValidationCode.BAD_RWSET,
+                    "txRWSet.FromProtoBytes failed: " + e.getMessage()), Optional.of(extension), Optional.of(action),
+                    List.of());
         }
+        return new Outcome(validate(tx, context, extension, action, rwset), Optional.of(extension),
+                Optional.of(action), rwset.stream().map(WrittenNamespace::rwset).toList());
+    }
+
+    private TxValidationResult validate(EndorserTransactionParts tx, BlockContext context,
+                                        ChaincodeHeaderExtension extension, ChaincodeAction action,
+                                        List<WrittenNamespace> rwset) {
         if (!extension.hasChaincodeId()) {
             return other("nil ChaincodeId in header extension");
         }
@@ -214,9 +226,13 @@ final class VsccValidator {
         return TxValidationResult.invalid(TxValidationCode.INVALID_OTHER_REASON, message);
     }
 
-    /** One namespace of the read-write set and what kinds of writes it holds. */
+    /**
+     * One namespace of the read-write set, what kinds of writes it holds, and its public set as the ledger reads it
+     * (kept so that the ledger does not parse it again).
+     */
     private record WrittenNamespace(String name, boolean publicWrites, boolean metadataWrites,
-                                    boolean collectionWrites, boolean collectionMetadataWrites) {
+                                    boolean collectionWrites, boolean collectionMetadataWrites,
+                                    NamespaceRwSet rwset) {
 
         /** Fabric's {@code txWritesToNamespace}: which writes count depends on the capabilities. */
         boolean writes(ApplicationCapabilities capabilities) {
@@ -245,7 +261,8 @@ final class VsccValidator {
                 collectionMetadataWrites |= hashed.getMetadataWritesCount() > 0;
             }
             namespaces.add(new WrittenNamespace(ns.getNamespace(), kv.getWritesCount() > 0,
-                    kv.getMetadataWritesCount() > 0, collectionWrites, collectionMetadataWrites));
+                    kv.getMetadataWritesCount() > 0, collectionWrites, collectionMetadataWrites,
+                    new NamespaceRwSet(ns.getNamespace(), kv)));
         }
         return namespaces;
     }

@@ -9,14 +9,16 @@
  *   per-transaction checks and the block passes, producing a
  *   {@link dev.fabricembedded.peer.committer.ValidatedBlock};</li>
  *   <li>{@code EnvelopeValidator} (§6.2) and {@code VsccValidator} (§6.3): the checks of one transaction, run by the
- *   validator workers;</li>
+ *   validator workers, which also hand over their parse in the ledger's terms ({@code CheckedTransaction}) so that
+ *   the ledger's preparation of the block does not parse it again;</li>
  *   <li>{@link dev.fabricembedded.peer.committer.SystemChaincodeProvider}: which names are system chaincodes.</li>
  * </ul>
  *
  * <p>Threads: a block is committed by one thread at a time (the channel's delivery thread), which owns the block in
  * progress and runs the block passes and the ledger commit; the per-transaction checks of one block run in parallel
  * on the committer's validator pool ({@code committer-<channel>-validator-<n>}), whose workers only read immutable
- * or thread-safe state and write their own result slots. The pool is stopped by
+ * or thread-safe state and write their own result slots; consecutive blocks queue on the pool one behind the other
+ * (at most two in flight), so the workers go from one block to the next without waiting. The pool is stopped by
  * {@link dev.fabricembedded.peer.committer.BlockCommitter#close()}.
  */
 package dev.fabricembedded.peer.committer;
