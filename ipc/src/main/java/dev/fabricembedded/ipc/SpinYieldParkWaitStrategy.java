@@ -71,12 +71,6 @@ public final class SpinYieldParkWaitStrategy implements WaitStrategy {
         return blockAfter;
     }
 
-    /** The spins only (at most {@link #blockAfter()}): with every core busy a yield takes CPU from a thread with work. */
-    @Override
-    public int blockAfterWhenSaturated() {
-        return Math.min(spins, blockAfter);
-    }
-
     @Override
     public void idle(int idleCount) {
         if (idleCount < spins) {

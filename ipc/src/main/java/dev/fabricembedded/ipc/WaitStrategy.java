@@ -48,17 +48,6 @@ public interface WaitStrategy {
         return -1;
     }
 
-    /**
-     * {@link #blockAfter()} for a waiter that is woken by the very frame it waits for (a holder of the inbound lease
-     * asleep on its own doorbell, {@link InboundLease#pollOrSleep}) while the channel's saturation hint is set
-     * ({@link HandlerExecutor#coresSaturated()}): every core has a thread with work, so a yield only takes CPU from it,
-     * and the wake-up costs one system call on each side. The default is {@link #blockAfter()};
-     * {@link #spinYieldPark()} blocks after its spins (~3 µs), skipping the yields.
-     */
-    default int blockAfterWhenSaturated() {
-        return blockAfter();
-    }
-
     /** Spins on {@link Thread#onSpinWait()} forever: lowest latency, one full core per polling thread. */
     static WaitStrategy busySpin() {
         return BusySpinWaitStrategy.INSTANCE;

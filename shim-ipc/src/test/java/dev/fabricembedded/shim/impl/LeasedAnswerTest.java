@@ -13,7 +13,6 @@ import dev.fabricembedded.shim.scripted.ScriptedPeer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -203,55 +202,6 @@ class LeasedAnswerTest {
         peer.holdGetState("held");
         peer.execute(Type.TRANSACTION, "ch", "tx1", "get");
         awaitGetStateReceived("ch", "tx1");
-        peerEnd.close();
-        assertThat(failure.get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
-                .contains("GET_STATE failed: chaincode stream terminated").contains("REMOTE_CLOSE");
-        assertThat(connection.closeReason().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).kind())
-                .isEqualTo(CloseReason.Kind.REMOTE_CLOSE);
-    }
-
-    /** Whether a chaincode worker thread is asleep on the lease holder's doorbell (ipc {@code pollOrSleep}). */
-    private static boolean aWorkerSleepsHoldingTheLease() {
-        return Thread.getAllStackTraces().entrySet().stream()
-                .filter(e -> e.getKey().getName().contains("-worker-"))
-                .anyMatch(e -> java.util.Arrays.stream(e.getValue())
-                        .anyMatch(frame -> frame.getMethodName().equals("pollOrSleep")));
-    }
-
-    @Test
-    void whileTheCoresAreSaturatedTheChaincodeThreadSleepsHoldingTheLeaseAndItsAnswerWakesIt() throws Exception {
-        connect(reader());
-        peer.put("k", "v").put("other", "o").holdGetState("k");
-        peerEnd.coresSaturated(true);
-        final CompletableFuture<ChaincodeMessage> held = peer.execute(Type.TRANSACTION, "ch", "tx-held", "get", "k");
-        awaitGetStateReceived("ch", "tx-held");
-        InJvmChaincode.awaitTrue(LeasedAnswerTest::aWorkerSleepsHoldingTheLease, "the worker asleep holding the lease");
-        // another transaction's frames wake the sleeper, which hands them on to the event loop and sleeps again
-        final CompletableFuture<ChaincodeMessage> other = peer.execute(Type.TRANSACTION, "ch", "tx-other", "get",
-                "other");
-        assertThat(payloadOf(other)).isEqualTo("o");
-        assertThat(held).isNotDone();
-        peer.releaseHeld();
-        assertThat(payloadOf(held)).isEqualTo("v");
-        assertThat(connection.unexpectedMessages()).isZero();
-    }
-
-    @Test
-    void aChaincodeThreadAsleepHoldingTheLeaseFailsWithTheCloseReasonWhenThePeerCloses() throws Exception {
-        final CompletableFuture<String> failure = new CompletableFuture<>();
-        connect(new FunctionChaincode(stub -> {
-            try {
-                return Response.success(stub.getState("held"));
-            } catch (PeerRequestException e) {
-                failure.complete(e.getMessage());
-                throw e;
-            }
-        }));
-        peer.holdGetState("held");
-        peerEnd.coresSaturated(true);
-        peer.execute(Type.TRANSACTION, "ch", "tx1", "get");
-        awaitGetStateReceived("ch", "tx1");
-        InJvmChaincode.awaitTrue(LeasedAnswerTest::aWorkerSleepsHoldingTheLease, "the worker asleep holding the lease");
         peerEnd.close();
         assertThat(failure.get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
                 .contains("GET_STATE failed: chaincode stream terminated").contains("REMOTE_CLOSE");
