@@ -59,29 +59,6 @@ public interface InboundLease extends AutoCloseable {
     byte[] poll(FrameClaim claim);
 
     /**
-     * Whether {@link #pollOrSleep} can block until the other side writes: the channel has doorbells (then each
-     * direction has a second one for the lease holder). {@code false}: {@link #pollOrSleep} is {@link #poll}.
-     */
-    boolean sleeps();
-
-    /**
-     * {@link #poll}, except that when there is nothing to read at all, the holder sleeps on its own doorbell, keeping
-     * the lease, until the other side writes a frame (it rings the holder's bell as it rings a sleeping event loop's),
-     * the channel closes, or the channel's liveness tick (at most every 100 ms) wakes it; it then reads once more and
-     * returns like {@link #poll}: the claimed frame, or {@code null} (woken for another reason, or the frame it read
-     * went on to the event-loop thread). Why: a thread that holds the lease and must wait long for its answer (the
-     * other side computes, or its threads wait for a core) would otherwise either keep polling, taking a core from
-     * the threads doing the work, or give the lease back and block until the event-loop thread, woken by the frame,
-     * reads the answer and unparks it: two wake-ups on the answer's path. Sleeping here, it is woken by the frame
-     * itself, once. The caller loops (checking its own deadline between calls). Without doorbells ({@link #sleeps()}
-     * {@code false}) it returns at once like {@link #poll}.
-     *
-     * @throws ChannelClosedException once the channel is closed or closing (close the lease)
-     * @throws IllegalStateException  if called by another thread than the holder, or after {@link #close()}
-     */
-    byte[] pollOrSleep(FrameClaim claim);
-
-    /**
      * Gives reading back to the event-loop thread, without waking it (see the class comment: it takes reading up
      * within about a millisecond, lazily; {@link HandlerExecutor#execute} hurries it). A closing channel is woken, so
      * that it releases the queue at once. Idempotent.

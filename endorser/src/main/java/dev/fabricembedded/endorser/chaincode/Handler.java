@@ -104,7 +104,6 @@ final class Handler implements FrameHandler {
     private final CompletableFuture<CloseReason> streamDone = new CompletableFuture<>();
     /** Executions whose thread reads its own frames now (holds the channel's inbound lease). */
     private final AtomicInteger ownFrameReaders = new AtomicInteger();
-    private final AtomicInteger ownFrameReadersAsleep = new AtomicInteger();
     /** Frames executing threads read and served themselves. */
     private final LongAdder framesServedByExecutingThreads = new LongAdder();
     private volatile FrameChannel channel;
@@ -142,11 +141,6 @@ final class Handler implements FrameHandler {
         return ownFrameReaders.get();
     }
 
-    /** Executing threads asleep on the channel's lease doorbell now, holding the lease (for tests). */
-    int executionsAsleepOnLease() {
-        return ownFrameReadersAsleep.get();
-    }
-
     /** The saturation hint as the chaincode's channel holds it now, which both processes read (for tests). */
     boolean channelSaysCoresSaturated() {
         return channel instanceof HandlerExecutor loop && loop.coresSaturated();
@@ -180,7 +174,7 @@ final class Handler implements FrameHandler {
                     ? message.toBuilder().setProposal(context.signedProposal()).build() : message;
             // taken before sending, so that the chaincode's first request is read here
             try (OwnFrameReader reader = OwnFrameReader.take(out, context.channelId(), context.txId(),
-                    this::serveOwn, ownFrameReadersAsleep)) {
+                    this::serveOwn)) {
                 if (reader == null) {
                     return sendAndAwait(out, toSend, message, transaction, timeout, null);
                 }

@@ -8,7 +8,6 @@ import dev.fabricembedded.ipc.HandlerExecutor;
 import dev.fabricembedded.ipc.InboundLease;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 
@@ -44,38 +43,34 @@ final class OwnFrameReader implements AutoCloseable {
     private final String channelId;
     private final String txId;
     private final Consumer<ChaincodeMessage> serve;
-    /** Readers of the handler asleep on the lease holder's doorbell now (for monitoring and tests). */
-    private final AtomicInteger asleep;
     private final FrameClaim claim = this::claims;
     /** The message the last claim accepted, parsed once. */
     private ChaincodeMessage claimed;
     private boolean open = true;
 
     private OwnFrameReader(final HandlerExecutor loop, final InboundLease lease, final String channelId,
-            final String txId, final Consumer<ChaincodeMessage> serve, final AtomicInteger asleep) {
+            final String txId, final Consumer<ChaincodeMessage> serve) {
         this.loop = loop;
         this.lease = lease;
         this.channelId = channelId;
         this.txId = txId;
         this.serve = serve;
-        this.asleep = asleep;
     }
 
     /**
      * Takes the channel's inbound lease for the calling thread.
      *
-     * @param serve  what the event-loop thread does with a claimed message, run on the calling thread instead
-     * @param asleep counts the handler's readers asleep in {@link #sleepAndServe()}
+     * @param serve what the event-loop thread does with a claimed message, run on the calling thread instead
      * @return the reader, or null when the channel lends no lease now (in-JVM channel, another thread holds it, the
      *         caller is the event-loop thread, the channel is closing): the caller then waits the ordinary way
      */
     static OwnFrameReader take(final FrameChannel channel, final String channelId, final String txId,
-            final Consumer<ChaincodeMessage> serve, final AtomicInteger asleep) {
+            final Consumer<ChaincodeMessage> serve) {
         if (!(channel instanceof HandlerExecutor executor)) {
             return null;
         }
         final InboundLease lease = executor.tryLeaseInbound();
-        return lease == null ? null : new OwnFrameReader(executor, lease, channelId, txId, serve, asleep);
+        return lease == null ? null : new OwnFrameReader(executor, lease, channelId, txId, serve);
     }
 
     /** Whether this thread still reads (not closed, by the caller or because the channel closed). */
@@ -90,40 +85,12 @@ final class OwnFrameReader implements AutoCloseable {
      * @return whether a frame of this transaction was served
      */
     boolean serveNext() {
-        return serve(false);
-    }
-
-    /** Whether {@link #sleepAndServe()} can sleep until the chaincode writes (the channel has doorbells). */
-    boolean sleeps() {
-        return lease.sleeps();
-    }
-
-    /**
-     * {@link #serveNext()}, except that with nothing to read it sleeps on the lease holder's doorbell, keeping the
-     * lease, until the chaincode writes (or the channel's liveness tick, at most 100 ms, or a close wakes it): the
-     * chaincode's next frame then wakes this thread itself, instead of waking the event loop, which would read it and
-     * unpark this thread ({@link InboundLease#pollOrSleep}).
-     *
-     * @return whether a frame of this transaction was served
-     */
-    boolean sleepAndServe() {
-        return serve(true);
-    }
-
-    private boolean serve(final boolean sleep) {
         final byte[] frame;
-        if (sleep) {
-            asleep.incrementAndGet();
-        }
         try {
-            frame = sleep ? lease.pollOrSleep(claim) : lease.poll(claim);
+            frame = lease.poll(claim);
         } catch (ChannelClosedException e) {
             close();
             return false;
-        } finally {
-            if (sleep) {
-                asleep.decrementAndGet();
-            }
         }
         if (frame == null) {
             return false;

@@ -142,20 +142,13 @@ final class TransactionContext {
     /**
      * Waits for the chaincode's answer, at most {@code timeout}. Between checks the waiter idles with
      * {@code strategy}; while the strategy would still spin or yield, it first lets {@code reader} (if any) read and
-     * serve this execution's own frames. Once the strategy would park, it blocks, so the timeout is exact whatever the
-     * strategy:
-     * <ul>
-     *   <li>holding the lease of a channel with doorbells ({@link OwnFrameReader#sleeps()}): it keeps the lease and
-     *       sleeps on the lease holder's doorbell, so the chaincode's next frame wakes this thread directly (one
-     *       wake-up per frame), and serves what it reads; the channel's liveness tick wakes it at least every 100 ms
-     *       to look at the deadline;</li>
-     *   <li>otherwise it hands reading over to the event-loop thread and hurries it (the loop reads from then on) and
-     *       parks until the answer unparks it or the deadline passes.</li>
-     * </ul>
-     * When the event-loop thread {@code loopWakesOnInput} (a channel with doorbells: the chaincode's next frame wakes
-     * it), the waiter stops polling earlier, after the strategy's {@link WaitStrategy#blockAfter()} idle steps: a long
-     * yield phase would only take the cores from the threads doing the work. Must be called by the thread that created
-     * the context.
+     * serve this execution's own frames; once the strategy would park, it hands reading over to the event-loop thread
+     * and hurries it (the loop reads from then on: the chaincode is busy for a while) and parks until the answer
+     * unparks it or the deadline passes, so the timeout is exact whatever the strategy. When the event-loop thread
+     * {@code loopWakesOnInput} (a channel with doorbells: the chaincode's next frame wakes it), the waiter stops
+     * polling earlier, after the strategy's {@link WaitStrategy#blockAfter()} idle steps, and parks the same way: a long
+     * yield phase would only take the cores from the threads doing the work. Must be called by the thread that created the
+     * context.
      *
      * @param reader           this execution's reader of its own frames, or null to wait for the event-loop thread only
      * @param loopWakesOnInput whether the channel's event-loop thread is woken by the chaincode's frames
@@ -166,8 +159,6 @@ final class TransactionContext {
             final boolean loopWakesOnInput) throws ChaincodeException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         final int blockAfter = loopWakesOnInput ? strategy.blockAfter() : -1;
-        // a lease holder that sleeps on its own doorbell is woken by the chaincode's frame itself: one wake-up per frame
-        final int sleepAfter = reader != null && reader.sleeps() ? blockAfter : -1;
         int idle = 0;
         Object value;
         while ((value = outcome) == null) {
@@ -185,12 +176,8 @@ final class TransactionContext {
             if (Thread.currentThread().isInterrupted()) {
                 throw new ChaincodeException("interrupted while executing transaction");
             }
-            if (sleepAfter >= 0 && idle >= sleepAfter && reader.isOpen()) {
-                if (reader.sleepAndServe()) {
-                    idle = 0;
-                    continue;
-                }
-            } else if (blockAfter >= 0 ? idle < blockAfter : !strategy.mayPark(idle)) {
+            final boolean block = blockAfter >= 0 ? idle >= blockAfter : strategy.mayPark(idle);
+            if (!block) {
                 strategy.idle(idle);
             } else {
                 if (reader != null) {

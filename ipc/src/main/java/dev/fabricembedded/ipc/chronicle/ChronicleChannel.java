@@ -83,8 +83,6 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
 
     /** The other side's doorbell, rung after each append while it sleeps; {@code null} without doorbells. */
     private final Doorbell outboundBell;
-    /** The other side's lease holder's doorbell, rung after each append while a holder sleeps on it; or {@code null}. */
-    private final Doorbell outboundLeaseBell;
     private final InboundQueueReader inbound;
     private final FrameEventLoop loop;
     private final Thread livenessThread;
@@ -94,8 +92,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
 
     private ChronicleChannel(ChronicleChannelBuilder settings, ChannelDirectory directory, boolean creator,
                              FrameHandler handler, SingleChronicleQueue outbound, SingleChronicleQueue inboundQueue,
-                             Doorbell inboundBell, Doorbell outboundBell, Doorbell inboundLeaseBell,
-                             Doorbell outboundLeaseBell) {
+                             Doorbell inboundBell, Doorbell outboundBell) {
         this.name = settings.name();
         this.directory = directory;
         this.creator = creator;
@@ -110,8 +107,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         // the appender is used by whichever thread holds writeLock
         this.appender.singleThreadedCheckDisabled(true);
         this.outboundBell = outboundBell;
-        this.outboundLeaseBell = outboundLeaseBell;
-        this.inbound = new InboundQueueReader(name, inboundQueue, maxFrameSize, inboundBell, inboundLeaseBell);
+        this.inbound = new InboundQueueReader(name, inboundQueue, maxFrameSize, inboundBell);
         this.loop = new FrameEventLoop(name, this, handler, settings.waitStrategy(), settings.ringSize(), inbound,
                 this::release);
         this.livenessThread = new Thread(this::watchLiveness, "ipc-" + name + "-liveness");
@@ -131,28 +127,25 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         SingleChronicleQueue inbound = null;
         Doorbell inboundBell = null;
         Doorbell outboundBell = null;
-        Doorbell inboundLeaseBell = null;
-        Doorbell outboundLeaseBell = null;
         try {
             if (directory.hasDoorbells()) {
                 inboundBell = Doorbell.open(directory.path(), creator);
                 outboundBell = Doorbell.open(directory.path(), !creator);
-                inboundLeaseBell = Doorbell.openLeaseBell(directory.path(), creator);
-                outboundLeaseBell = Doorbell.openLeaseBell(directory.path(), !creator);
             }
             Path outPath = creator ? directory.creatorToAttacher() : directory.attacherToCreator();
             Path inPath = creator ? directory.attacherToCreator() : directory.creatorToAttacher();
             outbound = SingleChronicleQueueBuilder.binary(outPath).rollCycle(rollCycle).blockSize(blockSize).build();
             inbound = SingleChronicleQueueBuilder.binary(inPath).rollCycle(rollCycle).blockSize(blockSize).build();
             ChronicleChannel channel = new ChronicleChannel(settings, directory, creator, handler, outbound, inbound,
-                    inboundBell, outboundBell, inboundLeaseBell, outboundLeaseBell);
+                    inboundBell, outboundBell);
             channel.start();
             return channel;
         } catch (RuntimeException | Error e) {
-            for (Doorbell bell : new Doorbell[] {inboundBell, outboundBell, inboundLeaseBell, outboundLeaseBell}) {
-                if (bell != null) {
-                    bell.close();
-                }
+            if (inboundBell != null) {
+                inboundBell.close();
+            }
+            if (outboundBell != null) {
+                outboundBell.close();
             }
             if (inbound != null) {
                 inbound.close();
@@ -251,7 +244,6 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
             if (outboundBell != null) {
                 // after the append (Chronicle's release store), with a fence: see Doorbell
                 outboundBell.ringIfSleeping();
-                outboundLeaseBell.ringIfSleeping();
             }
             return true;
         }
@@ -308,11 +300,6 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
     /** Whether this end's event-loop thread sleeps on its doorbell (or is about to); for tests. */
     boolean asleepOnBell() {
         return loop.isAsleepOnBell();
-    }
-
-    /** Whether a thread holding the inbound lease is asleep on its doorbell (or about to block on it); for tests. */
-    boolean leaseHolderAsleep() {
-        return loop.isLeaseHolderAsleep();
     }
 
     /**
@@ -374,8 +361,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
      * keepalive interval; the end of the channel if the watched process exited (in order: the event-loop
      * thread first reads what it wrote) or if the other side was silent for the liveness timeout. Silence is
      * counted only while the event-loop thread waits for input: a handler busy for longer than the timeout is
-     * not reading, so it cannot tell whether keepalives arrived. Also rings a lease holder asleep on its doorbell, so
-     * that such a sleep (a blocked FIFO read cannot time out) lasts at most a tick: the holder looks at its deadline.
+     * not reading, so it cannot tell whether keepalives arrived.
      */
     private void watchLiveness() {
         long tick = Math.min(keepaliveNanos, LIVENESS_TICK_NANOS);
@@ -410,8 +396,6 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
                 unrungNanos = 0;
                 loop.wake();
             }
-            // a lease holder asleep on its doorbell looks at its deadline and its queue at every tick (see FrameEventLoop)
-            loop.wakeSleepingLeaseHolder();
 
             WatchedProcess other = watched;
             if (other != null && !other.isAlive()) {
@@ -473,7 +457,6 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
                 appender.close();
                 if (outboundBell != null) {
                     outboundBell.close();
-                    outboundLeaseBell.close();
                 }
             }
             outboundQueue.close();

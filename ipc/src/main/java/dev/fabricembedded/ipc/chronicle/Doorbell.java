@@ -33,9 +33,8 @@ import org.slf4j.LoggerFactory;
  * compare-and-set accesses on the mapped buffer, which are atomic between processes sharing the page (x86-64,
  * aarch64).
  *
- * <p>Threads: {@link #await()} is called by one thread at a time: for the event-loop bell ({@link #open}) the reading
- * end's event-loop thread, for the lease bell ({@link #openLeaseBell}) the thread holding the inbound lease (one at a
- * time; the lease's hand-over orders them). The event-loop thread closes the reading end's bells when it ends; {@link #ring()} and {@link #ringIfSleeping()} by any thread, serialized with
+ * <p>Threads: {@link #await()} is called by the reading end's event-loop thread only, which also closes the reading
+ * end's bell when it ends; {@link #ring()} and {@link #ringIfSleeping()} by any thread, serialized with
  * {@link #close()} by a lock, so no byte is ever written to a closed (possibly reused) descriptor.
  */
 final class Doorbell implements SourceBell, Closeable {
@@ -47,18 +46,12 @@ final class Doorbell implements SourceBell, Closeable {
     static final String STATE_FILE = "doorbells";
     static final String CREATOR_FIFO = "creator.bell";
     static final String ATTACHER_FIFO = "attacher.bell";
-    /** The FIFOs a thread holding a side's inbound lease sleeps on (see {@link #openLeaseBell}). */
-    static final String CREATOR_LEASE_FIFO = "creator-lease.bell";
-    static final String ATTACHER_LEASE_FIFO = "attacher-lease.bell";
     /** Word offsets in {@link #STATE_FILE}: the creator's inbound bell, the attacher's. */
     static final int CREATOR_WORD = 0;
     static final int ATTACHER_WORD = 64;
     /** Offset of the saturation hint, one word for the whole channel (both bells of both sides map it). */
     static final int SATURATION_WORD = 128;
-    /** Word offsets of the lease bells: the creator's, the attacher's. */
-    static final int CREATOR_LEASE_WORD = 192;
-    static final int ATTACHER_LEASE_WORD = 256;
-    static final int STATE_FILE_SIZE = 320;
+    static final int STATE_FILE_SIZE = 192;
 
     private static final long AWAKE = 0;
     private static final long SLEEPING = 1;
@@ -70,7 +63,7 @@ final class Doorbell implements SourceBell, Closeable {
     private final RandomAccessFile file;
     private final MappedByteBuffer words;
     private final int offset;
-    /** Rings drained per wake-up; only the thread in {@link #await()} uses it. */
+    /** Rings drained per wake-up; only the event-loop thread uses it. */
     private final byte[] drain = new byte[64];
     private final Object lock = new Object();
     /** Guarded by {@link #lock}. */
@@ -94,8 +87,7 @@ final class Doorbell implements SourceBell, Closeable {
         try {
             // one process for both FIFOs: a process start costs milliseconds
             Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", dir.resolve(CREATOR_FIFO).toString(),
-                    dir.resolve(ATTACHER_FIFO).toString(), dir.resolve(CREATOR_LEASE_FIFO).toString(),
-                    dir.resolve(ATTACHER_LEASE_FIFO).toString()).redirectErrorStream(true).start();
+                    dir.resolve(ATTACHER_FIFO).toString()).redirectErrorStream(true).start();
             String output = new String(mkfifo.getInputStream().readAllBytes()).trim();
             if (!mkfifo.waitFor(MKFIFO_TIMEOUT_SECONDS, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
                 mkfifo.destroyForcibly();
@@ -119,31 +111,13 @@ final class Doorbell implements SourceBell, Closeable {
     }
 
     /**
-     * Opens the bell of one direction that the reading side's event-loop thread sleeps on.
+     * Opens the bell of one direction.
      *
      * @param creatorReads {@code true} for the bell the creating side reads (rung by the attacher)
      * @throws UncheckedIOException if the files are missing or cannot be opened
      */
     static Doorbell open(Path dir, boolean creatorReads) {
-        return open(dir, creatorReads ? CREATOR_FIFO : ATTACHER_FIFO, creatorReads ? CREATOR_WORD : ATTACHER_WORD);
-    }
-
-    /**
-     * Opens the second bell of one direction, the one a thread holding the reading side's inbound lease sleeps on
-     * ({@link dev.fabricembedded.ipc.InboundLease#pollOrSleep}). A bell of its own, because the event-loop thread may
-     * be asleep on the first one meanwhile (woken by this process's tasks and forwarded frames): a byte written into a
-     * FIFO wakes one reader, and two sleepers on one FIFO could each swallow the other's wake-up.
-     *
-     * @param creatorReads {@code true} for the bell of the creating side's lease holder (rung by the attacher)
-     * @throws UncheckedIOException if the files are missing or cannot be opened
-     */
-    static Doorbell openLeaseBell(Path dir, boolean creatorReads) {
-        return open(dir, creatorReads ? CREATOR_LEASE_FIFO : ATTACHER_LEASE_FIFO,
-                creatorReads ? CREATOR_LEASE_WORD : ATTACHER_LEASE_WORD);
-    }
-
-    private static Doorbell open(Path dir, String fifoName, int wordOffset) {
-        Path fifo = dir.resolve(fifoName);
+        Path fifo = dir.resolve(creatorReads ? CREATOR_FIFO : ATTACHER_FIFO);
         if (!Files.exists(fifo) || Files.isRegularFile(fifo) || Files.isDirectory(fifo)) {
             throw new UncheckedIOException(new IOException("channel directory " + dir + " announces doorbells, but "
                     + fifo + " is missing or not a FIFO"));
@@ -154,7 +128,7 @@ final class Doorbell implements SourceBell, Closeable {
             MappedByteBuffer words = state.map(FileChannel.MapMode.READ_WRITE, 0, STATE_FILE_SIZE);
             // "rw" opens with O_RDWR: never blocks on a FIFO, and the reader never sees an end of file
             file = new RandomAccessFile(fifo.toFile(), "rw");
-            return new Doorbell(fifo, file, words, wordOffset);
+            return new Doorbell(fifo, file, words, creatorReads ? CREATOR_WORD : ATTACHER_WORD);
         } catch (IOException e) {
             if (file != null) {
                 try {

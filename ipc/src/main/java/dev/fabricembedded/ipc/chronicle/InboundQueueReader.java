@@ -41,8 +41,6 @@ final class InboundQueueReader implements FrameSource {
     private final AtomicLong excerptsRead = new AtomicLong();
     /** The doorbell the other side rings after writing, or {@code null}; closed with the queue. */
     private final Doorbell bell;
-    /** The doorbell a lease holder sleeps on, or {@code null}; closed with the queue. */
-    private final Doorbell leaseBell;
     /** Set by the liveness thread when the other process exited; acted upon once the queue is drained. */
     private volatile CloseReason otherSideGone;
 
@@ -58,22 +56,16 @@ final class InboundQueueReader implements FrameSource {
     private boolean closeFrameRead;
     private boolean closed;
 
-    InboundQueueReader(String name, SingleChronicleQueue queue, int maxFrameSize, Doorbell bell, Doorbell leaseBell) {
+    InboundQueueReader(String name, SingleChronicleQueue queue, int maxFrameSize, Doorbell bell) {
         this.name = name;
         this.queue = queue;
         this.maxFrameSize = maxFrameSize;
         this.bell = bell;
-        this.leaseBell = leaseBell;
     }
 
     @Override
     public SourceBell bell() {
         return bell;
-    }
-
-    @Override
-    public SourceBell leaseBell() {
-        return leaseBell;
     }
 
     /** Excerpts read so far (data, keepalive and close frames): grows while the other side is heard from. */
@@ -228,7 +220,7 @@ final class InboundQueueReader implements FrameSource {
         return current;
     }
 
-    /** Closes the tailer, the inbound queue and the doorbells; on the event-loop thread, idempotent. */
+    /** Closes the tailer, the inbound queue and the doorbell; on the event-loop thread, idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -246,9 +238,6 @@ final class InboundQueueReader implements FrameSource {
             } finally {
                 if (bell != null) {
                     bell.close();
-                }
-                if (leaseBell != null) {
-                    leaseBell.close();
                 }
             }
         }

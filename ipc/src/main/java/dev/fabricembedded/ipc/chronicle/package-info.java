@@ -9,10 +9,9 @@
  * keepalives and watches the other side. A thread waiting for an answer may take over reading the inbound queue
  * for a while ({@code tryLeaseInbound}); the tailer is then handed over with a happens-before edge. The outbound appender is shared by sending threads under one lock.
  *
- * <p>Doorbells ({@code Doorbell}): two FIFOs per direction, each with a shared state word; the event-loop thread alone
- * blocks on the first, the thread holding the inbound lease alone on the second (the lease bell); the event-loop thread
- * closes both when it ends; the other process rings each after appending while its sleeper announced that it sleeps,
- * this process's publishers ring the first through the event loop, a close and the liveness thread the second; the
- * other side's bells are rung and closed under the outbound write lock.
+ * <p>Doorbells ({@code Doorbell}): a FIFO per direction and a shared state word; only the event-loop thread blocks on
+ * its FIFO (and closes it when it ends); the other process rings after appending while the loop announced that it
+ * sleeps, this process's publishers ring it through the event loop; the other side's bell is rung and closed under the
+ * outbound write lock.
  */
 package dev.fabricembedded.ipc.chronicle;

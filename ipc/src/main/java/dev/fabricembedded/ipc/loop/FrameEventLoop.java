@@ -113,13 +113,10 @@ public final class FrameEventLoop {
     private static final long LEASE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     /** The owner word's value once the loop closes: nobody reads the source any more. */
     private static final Object RETIRED = new Object();
-    /** {@link Lease}'s read: a frame went on to the event-loop thread. */
-    private static final Object FORWARDED = new Object();
     private static final Logger LOG = LoggerFactory.getLogger(FrameEventLoop.class);
     private static final VarHandle AWAITING_INPUT;
     private static final VarHandle SOURCE_OWNER;
     private static final VarHandle BLOCKED;
-    private static final VarHandle HOLDER_ASLEEP;
     /** {@link #armed}: not about to block on the bell; about to, as the source's reader; about to, while leased. */
     private static final int NOT_ARMED = 0;
     private static final int ARMED_READER = 1;
@@ -131,7 +128,6 @@ public final class FrameEventLoop {
             AWAITING_INPUT = lookup.findVarHandle(FrameEventLoop.class, "awaitingInput", boolean.class);
             SOURCE_OWNER = lookup.findVarHandle(FrameEventLoop.class, "sourceOwner", Object.class);
             BLOCKED = lookup.findVarHandle(FrameEventLoop.class, "blocked", boolean.class);
-            HOLDER_ASLEEP = lookup.findVarHandle(FrameEventLoop.class, "holderAsleep", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -152,13 +148,6 @@ public final class FrameEventLoop {
     private final SourceBell bell;
     /** Empty polls (spins) before the thread blocks on {@link #bell}. */
     private final int blockAfter;
-    /** The bell a lease holder sleeps on ({@link Lease#pollOrSleep}), or {@code null}: holders poll. */
-    private final SourceBell leaseBell;
-    /**
-     * {@code true} while the lease holder is asleep on {@link #leaseBell} or about to block on it: whoever needs it
-     * (a close, the liveness thread's tick) rings the bell, once, after winning the compare-and-set to {@code false}.
-     */
-    private volatile boolean holderAsleep;
     /**
      * {@code true} from the moment the event-loop thread arms itself to block on {@link #bell} until it is woken or
      * disarms: whoever takes it from {@code true} to {@code false} by compare-and-set rings (one ring per sleep).
@@ -237,7 +226,6 @@ public final class FrameEventLoop {
         SourceBell sourceBell = source != null ? source.bell() : null;
         this.blockAfter = waitStrategy.blockAfter();
         this.bell = blockAfter >= 0 ? sourceBell : null;
-        this.leaseBell = bell != null ? source.leaseBell() : null;
         if (ringSize <= 0 || Integer.bitCount(ringSize) != 1) {
             throw new IllegalArgumentException("ring size must be a positive power of two, got " + ringSize);
         }
@@ -328,7 +316,6 @@ public final class FrameEventLoop {
         } else if (!publish(FrameEvent.Kind.CLOSE, null, null, false)) {
             wake();
         }
-        wakeSleepingLeaseHolder();
         return true;
     }
 
@@ -350,8 +337,6 @@ public final class FrameEventLoop {
         discardPending = true;
         if (!isEventThread()) {
             wake();
-        } else {
-            wakeSleepingLeaseHolder();
         }
         return won;
     }
@@ -363,19 +348,6 @@ public final class FrameEventLoop {
     public void wake() {
         LockSupport.unpark(thread);
         ringIfBlocked();
-        wakeSleepingLeaseHolder();
-    }
-
-    /**
-     * Rings the lease holder's bell if a holder is asleep on it ({@link InboundLease#pollOrSleep}), so that it looks at
-     * its queue, its deadline and the channel's state. The liveness thread calls it at every tick, which bounds such a
-     * sleep (a blocked read of a FIFO cannot time out); a close calls it through {@link #wake()}.
-     */
-    public void wakeSleepingLeaseHolder() {
-        SourceBell b = leaseBell;
-        if (b != null && holderAsleep && HOLDER_ASLEEP.compareAndSet(this, true, false)) {
-            b.ring();
-        }
     }
 
     /**
@@ -393,14 +365,6 @@ public final class FrameEventLoop {
      */
     public boolean isAsleepOnBell() {
         return blocked;
-    }
-
-    /**
-     * {@code true} while a thread holding the inbound lease is asleep on the lease bell or about to block on it
-     * ({@link InboundLease#pollOrSleep}). For monitoring and tests.
-     */
-    public boolean isLeaseHolderAsleep() {
-        return holderAsleep;
     }
 
     /** Rings the bell if the event-loop thread is (about to be) asleep on it; once per sleep. */
@@ -859,52 +823,6 @@ public final class FrameEventLoop {
 
         @Override
         public byte[] poll(FrameClaim claim) {
-            Object read = read(claim);
-            return read instanceof byte[] frame ? frame : null;
-        }
-
-        @Override
-        public boolean sleeps() {
-            return leaseBell != null;
-        }
-
-        /**
-         * Announces to the writing process that the holder sleeps (the lease bell's word, with a full fence) and marks
-         * it asleep for this process ({@link #holderAsleep}); then reads once more, so that a frame appended before the
-         * announcement is found; only if that read found nothing at all does it block on the bell. A ring comes from
-         * the other process (an append while the announcement stood: data, keepalive or close frame), from a close in
-         * this process, or from the liveness thread's tick; none is lost, for the same reason as the event loop's (each
-         * side writes its flag, fences, then reads the other's). A ring that was already on its way when the read found
-         * a frame leaves a byte in the FIFO: the next sleep returns at once, nothing else.
-         */
-        @Override
-        public byte[] pollOrSleep(FrameClaim claim) {
-            SourceBell b = leaseBell;
-            if (b == null) {
-                return poll(claim);
-            }
-            checkHolder(claim);
-            HOLDER_ASLEEP.setVolatile(FrameEventLoop.this, true);
-            b.announceSleep();
-            Object read;
-            try {
-                read = read(claim);
-            } catch (RuntimeException | Error e) {
-                HOLDER_ASLEEP.setVolatile(FrameEventLoop.this, false);
-                b.withdrawSleep();
-                throw e;
-            }
-            if (read != null || reason.get() != null) {
-                HOLDER_ASLEEP.setVolatile(FrameEventLoop.this, false);
-                b.withdrawSleep();
-                return read instanceof byte[] frame ? frame : null;
-            }
-            b.await();
-            HOLDER_ASLEEP.setVolatile(FrameEventLoop.this, false);
-            return poll(claim);
-        }
-
-        private void checkHolder(FrameClaim claim) {
             Objects.requireNonNull(claim, "claim");
             if (Thread.currentThread() != holder) {
                 throw new IllegalStateException("the inbound lease of channel " + name + " belongs to thread "
@@ -913,11 +831,6 @@ public final class FrameEventLoop {
             if (returned) {
                 throw new IllegalStateException("the inbound lease of channel " + name + " was returned");
             }
-        }
-
-        /** The claimed frame, {@link #FORWARDED} if a frame went on to the event loop, {@code null} if none was there. */
-        private Object read(FrameClaim claim) {
-            checkHolder(claim);
             CloseReason closing = reason.get();
             if (closing != null || sourceOwner != this) {
                 throw closed(closing);
@@ -947,7 +860,7 @@ public final class FrameEventLoop {
                 return frame;
             }
             forward(frame);
-            return FORWARDED;
+            return null;
         }
 
         /** Hands a frame the holder did not claim to the event-loop thread, behind those forwarded before it. */

@@ -35,15 +35,6 @@ public interface FrameSource {
     }
 
     /**
-     * The second doorbell the writer of this source rings, which a thread holding the inbound lease blocks on in
-     * {@link dev.fabricembedded.ipc.InboundLease#pollOrSleep} (the event-loop thread may sleep on {@link #bell()}
-     * meanwhile), or {@code null} (the default): the holder polls. Closed by {@link #close()}.
-     */
-    default SourceBell leaseBell() {
-        return null;
-    }
-
-    /**
      * Releases what the source holds. Called on the event-loop thread when it ends, after the handler's
      * {@code onClose}; may already have been called by the loop's {@code afterClose} action, so idempotent.
      */

@@ -10,7 +10,6 @@
  * holder forwarding frames it did not claim) and read by the event-loop thread; everything the handler touches
  * belongs to the event-loop thread; the source belongs to whoever holds its owner word: the event-loop thread for
  * one read at a time, or the thread holding an {@link dev.fabricembedded.ipc.InboundLease}. A source's
- * {@link dev.fabricembedded.ipc.loop.SourceBell} is blocked on by the event-loop thread only, its lease bell by the
- * thread holding the lease only ({@link dev.fabricembedded.ipc.InboundLease#pollOrSleep}); any thread may ring them.
+ * {@link dev.fabricembedded.ipc.loop.SourceBell} is blocked on by the event-loop thread only; any thread may ring it.
  */
 package dev.fabricembedded.ipc.loop;

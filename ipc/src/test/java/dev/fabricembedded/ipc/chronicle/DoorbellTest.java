@@ -64,8 +64,7 @@ class DoorbellTest {
         Path dir = base.resolve("files");
         try (ChronicleChannel created = quiet(dir, "files-p").create(new RecordingHandler());
              ChronicleChannel attached = quiet(dir, "files-c").attach(new RecordingHandler())) {
-            for (String fifo : new String[] {Doorbell.CREATOR_FIFO, Doorbell.ATTACHER_FIFO, Doorbell.CREATOR_LEASE_FIFO,
-                    Doorbell.ATTACHER_LEASE_FIFO}) {
+            for (String fifo : new String[] {Doorbell.CREATOR_FIFO, Doorbell.ATTACHER_FIFO}) {
                 assertThat(dir.resolve(fifo)).exists();
                 assertThat(Files.isRegularFile(dir.resolve(fifo))).as(fifo + " is a FIFO").isFalse();
                 assertThat(Files.isDirectory(dir.resolve(fifo))).isFalse();

@@ -95,8 +95,7 @@ final class TransactionContext {
         try {
             channel.send(ChaincodeMessageFactory.request(type, key, payload).toByteArray());
             if (lease != null) {
-                final int sleepAfter = lease.sleeps() ? blockAfter : -1;
-                awaitThroughLease(lease, slot, blockAfter, sleepAfter);
+                awaitThroughLease(lease, slot, blockAfter);
                 lease.close();
                 lease = null;
             } else {
@@ -127,25 +126,21 @@ final class TransactionContext {
      * completes itself, or by the event loop (a close fails it). Idles between polls with the channel's wait strategy,
      * whose parks are bounded: this thread is now the reader, and a frame written by another process cannot wake it.
      * When the channel closes, it returns so that the caller gives the lease back and finds the failure that
-     * {@code onClose} set. With doorbells, after {@code sleepAfter} empty polls ({@code >= 0}: the lease has a doorbell
-     * of its own, {@link InboundLease#pollOrSleep}) it keeps the lease and sleeps until the peer writes, so the answer
-     * wakes this thread itself: one wake-up, where giving the lease back to the sleeping event loop costs two (the loop,
-     * then this thread). Otherwise, with {@code blockAfter >= 0} (the event loop sleeps on a doorbell that the peer's
-     * frames ring), it idles only that many empty polls and returns unsettled: the caller gives the lease back, which
-     * makes the sleeping loop the reader again, and blocks until the loop hands the answer over, instead of yielding
-     * on and taking the cores from the threads computing the answer.
+     * {@code onClose} set. With {@code blockAfter >= 0} (the event loop sleeps on a doorbell that the peer's frames
+     * ring) it idles only that many empty polls and returns unsettled: the caller gives the lease back, which makes the
+     * sleeping loop the reader again, and blocks until the loop hands the answer over, instead of yielding on and taking
+     * the cores from the threads computing the answer.
      */
-    private void awaitThroughLease(final InboundLease lease, final PendingResponse slot, final int blockAfter,
-            final int sleepAfter) throws InterruptedException {
+    private void awaitThroughLease(final InboundLease lease, final PendingResponse slot, final int blockAfter)
+            throws InterruptedException {
         if (answerClaim == null) {
             answerClaim = new AnswerClaim(key);
         }
         int idle = 0;
         while (!slot.isSettled()) {
-            final boolean sleep = sleepAfter >= 0 && idle >= sleepAfter;
             final byte[] frame;
             try {
-                frame = sleep ? lease.pollOrSleep(answerClaim) : lease.poll(answerClaim);
+                frame = lease.poll(answerClaim);
             } catch (ChannelClosedException closed) {
                 return;
             }
@@ -159,13 +154,7 @@ final class TransactionContext {
                 }
                 continue;
             }
-            if (sleep) {
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
-                continue;
-            }
-            if (sleepAfter < 0 && blockAfter >= 0 && idle >= blockAfter) {
+            if (blockAfter >= 0 && idle >= blockAfter) {
                 return;
             }
             waitStrategy.idle(idle);
@@ -191,7 +180,7 @@ final class TransactionContext {
         while (answer == null) {
             try (InboundLease lease = executor.tryLeaseInbound()) {
                 if (lease != null) {
-                    awaitThroughLease(lease, slot, 0, -1); // what has arrived, without idling
+                    awaitThroughLease(lease, slot, 0); // what has arrived, without idling
                 }
             }
             answer = slot.await(waitStrategy, 0, RECHECK_NANOS);

@@ -13,7 +13,6 @@ import dev.fabricembedded.shim.scripted.ScriptedPeer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -47,25 +46,15 @@ class LeasedAnswerTest {
 
     /** @param shimStrategy how the shim end's event loop idles */
     private void connect(final Chaincode chaincode, final WaitStrategy shimStrategy) throws Exception {
-        connect(chaincode, shimStrategy, WaitStrategy.spinYieldPark());
-    }
-
-    /**
-     * @param shimStrategy   how the shim end's event loop idles
-     * @param workerStrategy how a chaincode thread waits for an answer
-     */
-    private void connect(final Chaincode chaincode, final WaitStrategy shimStrategy, final WaitStrategy workerStrategy)
-            throws Exception {
         final Path dir = base.resolve("channel");
         peer = ScriptedPeer.standard();
         peerEnd = ChronicleChannel.builder(dir).name("lease-peer").create(peer);
         peer.bind(peerEnd);
-        connection = ChaincodeConnection.builder(chaincode, InJvmChaincode.CHAINCODE_ID).responseWaitStrategy(workerStrategy)
-                .open(handler -> {
-                    shimEnd = ChronicleChannel.builder(dir).name("lease-cc").waitStrategy(shimStrategy)
-                            .livenessTimeout(Duration.ofMinutes(10)).attach(handler);
-                    return shimEnd;
-                });
+        connection = ChaincodeConnection.builder(chaincode, InJvmChaincode.CHAINCODE_ID).open(handler -> {
+            shimEnd = ChronicleChannel.builder(dir).name("lease-cc").waitStrategy(shimStrategy)
+                    .livenessTimeout(Duration.ofMinutes(10)).attach(handler);
+            return shimEnd;
+        });
         peer.registered().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         InJvmChaincode.awaitTrue(() -> connection.state() == ShimState.READY, "state READY");
     }
@@ -213,57 +202,6 @@ class LeasedAnswerTest {
         peer.holdGetState("held");
         peer.execute(Type.TRANSACTION, "ch", "tx1", "get");
         awaitGetStateReceived("ch", "tx1");
-        peerEnd.close();
-        assertThat(failure.get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
-                .contains("GET_STATE failed: chaincode stream terminated").contains("REMOTE_CLOSE");
-        assertThat(connection.closeReason().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).kind())
-                .isEqualTo(CloseReason.Kind.REMOTE_CLOSE);
-    }
-
-    /** Whether a chaincode worker thread is asleep on the lease holder's doorbell (ipc {@code pollOrSleep}). */
-    private static boolean aWorkerSleepsHoldingTheLease() {
-        return Thread.getAllStackTraces().entrySet().stream()
-                .filter(e -> e.getKey().getName().contains("-worker-"))
-                .anyMatch(e -> java.util.Arrays.stream(e.getValue())
-                        .anyMatch(frame -> frame.getMethodName().equals("pollOrSleep")));
-    }
-
-    /** A chaincode thread's wait that gives up polling after one idle step: every wait here goes to sleep. */
-    private static final WaitStrategy SLEEPS_AT_ONCE = WaitStrategy.spinYieldPark(1, 0, Duration.ofMillis(1),
-            Duration.ofMillis(1), 1);
-
-    @Test
-    void aChaincodeThreadThatStopsPollingSleepsHoldingTheLeaseAndItsAnswerWakesIt() throws Exception {
-        connect(reader(), WaitStrategy.spinYieldPark(), SLEEPS_AT_ONCE);
-        peer.put("k", "v").put("other", "o").holdGetState("k");
-        final CompletableFuture<ChaincodeMessage> held = peer.execute(Type.TRANSACTION, "ch", "tx-held", "get", "k");
-        awaitGetStateReceived("ch", "tx-held");
-        InJvmChaincode.awaitTrue(LeasedAnswerTest::aWorkerSleepsHoldingTheLease, "the worker asleep holding the lease");
-        // another transaction's frames wake the sleeper, which hands them on to the event loop and sleeps again
-        final CompletableFuture<ChaincodeMessage> other = peer.execute(Type.TRANSACTION, "ch", "tx-other", "get",
-                "other");
-        assertThat(payloadOf(other)).isEqualTo("o");
-        assertThat(held).isNotDone();
-        peer.releaseHeld();
-        assertThat(payloadOf(held)).isEqualTo("v");
-        assertThat(connection.unexpectedMessages()).isZero();
-    }
-
-    @Test
-    void aChaincodeThreadAsleepHoldingTheLeaseFailsWithTheCloseReasonWhenThePeerCloses() throws Exception {
-        final CompletableFuture<String> failure = new CompletableFuture<>();
-        connect(new FunctionChaincode(stub -> {
-            try {
-                return Response.success(stub.getState("held"));
-            } catch (PeerRequestException e) {
-                failure.complete(e.getMessage());
-                throw e;
-            }
-        }), WaitStrategy.spinYieldPark(), SLEEPS_AT_ONCE);
-        peer.holdGetState("held");
-        peer.execute(Type.TRANSACTION, "ch", "tx1", "get");
-        awaitGetStateReceived("ch", "tx1");
-        InJvmChaincode.awaitTrue(LeasedAnswerTest::aWorkerSleepsHoldingTheLease, "the worker asleep holding the lease");
         peerEnd.close();
         assertThat(failure.get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
                 .contains("GET_STATE failed: chaincode stream terminated").contains("REMOTE_CLOSE");
