@@ -106,6 +106,31 @@ class StateCacheTest {
         }
     }
 
+    /** Cache on and off: the view equals the copy, cannot be changed through a copy, and outlives a commit. */
+    @Test
+    void aByteStringReadIsTheValueUntouchedByCopiesAndKeepsItsBytesAfterALaterCommit(@TempDir final Path off) {
+        for (ChannelLedgerBuilder builder : List.of(Ledgers.small(dir).stateCacheBytes(1 << 20),
+                Ledgers.small(off).stateCacheBytes(0))) {
+            try (ChannelLedger ledger = builder.open()) {
+                Ledgers.commitTx(ledger, "put", sim -> sim.setState("cc", "k", bytes("v0")));
+                final ByteString before;
+                try (QueryExecutor query = ledger.newQueryExecutor()) {
+                    assertThat(query.getStateByteString("cc", "absent")).isNull();
+                    query.getState("cc", "k")[0] = 'X';                 // a caller changing its copy
+                    before = query.getStateByteString("cc", "k");
+                    assertThat(before.toStringUtf8()).isEqualTo("v0");
+                    assertThat(query.getStateByteString("cc", "k")).isEqualTo(before);
+                }
+                Ledgers.commitTx(ledger, "update", sim -> sim.setState("cc", "k", bytes("v1")));
+                assertThat(before.toStringUtf8()).isEqualTo("v0");
+                try (QueryExecutor query = ledger.newQueryExecutor()) {
+                    assertThat(query.getStateByteString("cc", "k").toStringUtf8()).isEqualTo("v1");
+                    assertThat(text(query.getState("cc", "k"))).isEqualTo("v1");
+                }
+            }
+        }
+    }
+
     @Test
     void aBlockRefusedForCapacityLeavesTheCacheAndTheMapUnchanged(@TempDir final Path smallDir) {
         try (ChannelLedger tiny = Ledgers.small(smallDir).stateEntries(10).stateCacheBytes(1 << 20).open()) {

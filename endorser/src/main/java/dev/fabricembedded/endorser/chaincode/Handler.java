@@ -396,8 +396,9 @@ final class Handler implements FrameHandler {
             throws ChaincodeException {
         final GetState getState = parse(request, GetState::parseFrom);
         refusePrivateData(getState.getCollection(), transaction);
-        final byte[] value = transaction.context().simulator().getState(namespace(), getState.getKey());
-        return response(request, value == null ? ByteString.EMPTY : ByteString.copyFrom(value));
+        // a view of the committed bytes: the response copies them once, into its frame
+        final ByteString value = transaction.context().simulator().getStateByteString(namespace(), getState.getKey());
+        return response(request, value == null ? ByteString.EMPTY : value);
     }
 
     private ChaincodeMessage putState(final ChaincodeMessage request, final TransactionContext transaction)

@@ -1,5 +1,6 @@
 package dev.fabricembedded.jmh.ledger;
 
+import com.google.protobuf.ByteString;
 import dev.fabricembedded.endorser.runtime.FileTree;
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.ChannelLedgerBuilder;
@@ -36,7 +37,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * GetState of a random key out of 1 M through the ledger API ({@code QueryExecutor.getState}: checks, key
- * encoding, state cache or Chronicle Map lookup, value copy) against two baselines in the same run:
+ * encoding, state cache or Chronicle Map lookup, value copy; {@code getStateByteString}: the same without the copy)
+ * against two baselines in the same run:
  * {@code ConcurrentHashMap.get} on the same keys and values (the probe keys are other String instances than the
  * stored ones, as keys arriving from a chaincode message would be, so the map compares contents too), and a bare
  * persisted Chronicle Map of the same sizing and entries read with pre-encoded keys (the floor of the uncached
@@ -146,6 +148,16 @@ public class GetStateBenchmark {
     @Benchmark
     public byte[] ledgerGetState() {
         return query.getState(Workload.NAMESPACE, probes[ThreadLocalRandom.current().nextInt(keys)]);
+    }
+
+    /**
+     * {@code QueryExecutor.getStateByteString}: the same read as {@link #ledgerGetState} handing out a read-only view
+     * of the committed bytes instead of a copy, as the peer does when it answers a chaincode's GET_STATE. Like the
+     * map's {@code get}, it returns a reference without touching the value's bytes.
+     */
+    @Benchmark
+    public ByteString ledgerGetStateByteString() {
+        return query.getStateByteString(Workload.NAMESPACE, probes[ThreadLocalRandom.current().nextInt(keys)]);
     }
 
     @Benchmark

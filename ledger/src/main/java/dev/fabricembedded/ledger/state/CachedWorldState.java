@@ -88,6 +88,14 @@ public final class CachedWorldState implements WorldState {
         return entry.length == offset ? null : StoredValue.value(entry, offset);
     }
 
+    /** A view of the cached bytes themselves: an entry is replaced by a commit, never changed in place. */
+    @Override
+    public ValueView view(final StateKey key) {
+        final byte[] entry = lookup(key.bytes(), key.hashCode());
+        final int offset = StateCacheTable.storedOffset(entry);
+        return entry.length == offset ? null : StoredValue.view(entry, offset);
+    }
+
     @Override
     public Height version(final StateKey key) {
         final byte[] entry = lookup(key.bytes(), key.hashCode());

@@ -152,6 +152,12 @@ public final class ChronicleWorldState implements WorldState {
         return stored == null ? null : StoredValue.value(stored);
     }
 
+    @Override
+    public ValueView view(final StateKey key) {
+        final byte[] stored = map.get(key.bytes());                 // a fresh array: the view is its only user
+        return stored == null ? null : StoredValue.view(stored, 0);
+    }
+
     /** The stored form ({@link StoredValue}) of an encoded key, or null: what {@link CachedWorldState} keeps. */
     byte[] stored(final byte[] encodedKey) {
         return map.get(encodedKey);

@@ -1,5 +1,7 @@
 package dev.fabricembedded.ledger.state;
 
+import com.google.protobuf.UnsafeByteOperations;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -58,9 +60,17 @@ final class StoredValue {
         return new VersionedMetadata(version, Arrays.copyOfRange(data, metadataStart, data.length));
     }
 
+    /** The value of the stored form that starts at {@code offset}, as a view of {@code data} (not copied). */
+    static ValueView view(final byte[] data, final int offset) {
+        final int length = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder()).getInt(offset + 12);
+        return new ValueView(UnsafeByteOperations.unsafeWrap(data, offset + HEADER_SIZE, length),
+                version(data, offset));
+    }
+
     static byte[] value(final byte[] stored) {
         return value(stored, 0);
     }
+
 
     static byte[] value(final byte[] data, final int offset) {
         final int length = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder()).getInt(offset + 12);

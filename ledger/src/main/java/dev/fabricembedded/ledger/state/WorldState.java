@@ -22,6 +22,13 @@ public interface WorldState extends AutoCloseable {
     /** Only the value (no metadata, no version) of a key: the query executor's fast path. Null if absent. */
     byte[] value(StateKey key);
 
+    /**
+     * The value of a key as a read-only view, with its version, or null if absent: {@link #value} without the copy
+     * (see {@link ValueView}), for reads that forward the value (the peer answering a chaincode's GET_STATE).
+     */
+    ValueView view(StateKey key);
+
+
     /** Only the version, for MVCC checks. Null if absent. */
     Height version(StateKey key);
 

@@ -1,5 +1,6 @@
 package dev.fabricembedded.ledger.txmgr;
 
+import com.google.protobuf.ByteString;
 import dev.fabricembedded.ledger.state.WorldState;
 import org.hyperledger.fabric.protos.ledger.queryresult.KV;
 
@@ -28,6 +29,11 @@ public class LockBasedQueryExecutor implements QueryExecutor {
     @Override
     public byte[] getState(final String namespace, final String key) {
         return helper.getState(namespace, key);
+    }
+
+    @Override
+    public ByteString getStateByteString(final String namespace, final String key) {
+        return helper.getStateByteString(namespace, key);
     }
 
     @Override

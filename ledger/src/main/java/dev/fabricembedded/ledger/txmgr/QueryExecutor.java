@@ -1,5 +1,6 @@
 package dev.fabricembedded.ledger.txmgr;
 
+import com.google.protobuf.ByteString;
 import org.hyperledger.fabric.protos.ledger.queryresult.KV;
 
 import java.util.List;
@@ -21,6 +22,18 @@ public interface QueryExecutor extends AutoCloseable {
      * @throws IllegalStateException    after {@link #done()}
      */
     byte[] getState(String namespace, String key);
+
+    /**
+     * The committed value of a key as a read-only {@link ByteString}, or null if it is absent: {@link #getState}
+     * without its copy. The view shares the state cache's bytes (never changed in place; a later commit replaces
+     * them), so a read that forwards the value into a protobuf message, as the peer answering a chaincode's
+     * GET_STATE does, neither copies nor touches the value's bytes. Same checks, and a simulator records the same
+     * read, as {@link #getState}.
+     *
+     * @throws IllegalArgumentException if the namespace is empty or contains U+0000, or the key is not valid Unicode
+     * @throws IllegalStateException    after {@link #done()}
+     */
+    ByteString getStateByteString(String namespace, String key);
 
     /** The committed metadata of a key (name to value), empty if none or if the key is absent. */
     Map<String, byte[]> getStateMetadata(String namespace, String key);

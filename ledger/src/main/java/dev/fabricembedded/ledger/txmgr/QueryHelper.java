@@ -1,7 +1,9 @@
 package dev.fabricembedded.ledger.txmgr;
 
+import com.google.protobuf.ByteString;
 import dev.fabricembedded.ledger.state.StateKey;
 import dev.fabricembedded.ledger.state.StateMetadata;
+import dev.fabricembedded.ledger.state.ValueView;
 import dev.fabricembedded.ledger.state.VersionedValue;
 import dev.fabricembedded.ledger.state.WorldState;
 import org.hyperledger.fabric.protos.ledger.queryresult.KV;
@@ -40,6 +42,15 @@ final class QueryHelper {
         final VersionedValue value = state.get(stateKey);
         rwset.addRead(namespace, key, value == null ? null : value.version());
         return value == null ? null : value.value();
+    }
+
+    ByteString getStateByteString(final String namespace, final String key) {
+        checkDone();
+        final ValueView view = state.view(StateKey.checked(namespace, key));
+        if (rwset != null) {
+            rwset.addRead(namespace, key, view == null ? null : view.version());
+        }
+        return view == null ? null : view.value();
     }
 
     Map<String, byte[]> getStateMetadata(final String namespace, final String key) {

@@ -87,6 +87,24 @@ class TxSimulatorTest {
     }
 
     @Test
+    void aByteStringReadReturnsTheCommittedValueAndRecordsTheSameReadAsGetState() throws Exception {
+        seed("cc", "a");
+        try (TxSimulator sim = ledger.newTxSimulator("tx1")) {
+            sim.setState("cc", "a", bytes("new"));
+            assertThat(sim.getStateByteString("cc", "a")).isEqualTo(ByteString.copyFromUtf8("v-a"));
+            assertThat(sim.getStateByteString("cc", "absent")).isNull();
+            final KVRWSet kv = rwset(sim.getTxSimulationResults(), "cc");
+            assertThat(kv.getReadsList()).containsExactly(
+                    KVRead.newBuilder().setKey("a").setVersion(version(0, 0)).build(),
+                    KVRead.newBuilder().setKey("absent").build());
+        }
+        try (TxSimulator sim = ledger.newTxSimulator("tx2")) {
+            assertThatThrownBy(() -> sim.getStateByteString("", "a")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("namespace");
+        }
+    }
+
+    @Test
     void namespacesReadsAndWritesAreSortedByUtf8BytesAndTheLastWriteWins() throws Exception {
         try (TxSimulator sim = ledger.newTxSimulator("tx1")) {
             sim.setState("zeta", "k", bytes("1"));
