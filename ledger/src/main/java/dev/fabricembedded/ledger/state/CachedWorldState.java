@@ -45,13 +45,15 @@ public final class CachedWorldState implements WorldState {
     private final long maxBytes;
     private final long maxEntryBytes;
     private final StateCacheTable table;
-    private final LongAdder hits = new LongAdder();
+    /** Without an atomic instruction per hit (see {@link HitCounter}); misses are slow anyway. */
+    private final HitCounter hits = new HitCounter();
     private final LongAdder misses = new LongAdder();
 
     /**
      * Hit, miss and eviction counts since open, and the current size.
      *
-     * @param hits      point reads answered from the cache
+     * @param hits      point reads answered from the cache (exact for one reader thread; with several, a little low
+     *                  if two of them share a {@link HitCounter} stripe)
      * @param misses    point reads that went to the underlying state (filling the cache if admitted)
      * @param evictions entries evicted to stay within the budget
      * @param entries   entries now cached (absent keys included)
