@@ -62,8 +62,7 @@ final class StoredValue {
 
     /** The value of the stored form that starts at {@code offset}, as a view of {@code data} (not copied). */
     static ValueView view(final byte[] data, final int offset) {
-        final int length = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder()).getInt(offset + 12);
-        return new ValueView(UnsafeByteOperations.unsafeWrap(data, offset + HEADER_SIZE, length),
+        return new ValueView(UnsafeByteOperations.unsafeWrap(data, offset + HEADER_SIZE, valueLength(data, offset)),
                 version(data, offset));
     }
 
@@ -71,9 +70,12 @@ final class StoredValue {
         return value(stored, 0);
     }
 
-
     static byte[] value(final byte[] data, final int offset) {
-        final int length = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder()).getInt(offset + 12);
-        return Arrays.copyOfRange(data, offset + HEADER_SIZE, offset + HEADER_SIZE + length);
+        final int start = offset + HEADER_SIZE;
+        return Arrays.copyOfRange(data, start, start + valueLength(data, offset));
+    }
+
+    private static int valueLength(final byte[] data, final int offset) {
+        return ByteBuffer.wrap(data).order(ByteOrder.nativeOrder()).getInt(offset + 12);
     }
 }
