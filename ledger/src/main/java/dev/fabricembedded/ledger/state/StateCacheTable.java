@@ -120,7 +120,15 @@ final class StateCacheTable {
      * @param hash the key's hash ({@link StateKey#hashCode}), the one the entry was made with
      */
     byte[] get(final byte[] key, final int hash) {
-        final byte[] entry = peek(key, hash);
+        return get(key, key.length, hash);
+    }
+
+    /**
+     * {@link #get} of the key in {@code key[0, keyLength)}: a lookup may encode its key into a reused buffer instead
+     * of a new array ({@link CachedWorldState}).
+     */
+    byte[] get(final byte[] key, final int keyLength, final int hash) {
+        final byte[] entry = peek(key, keyLength, hash);
         if (entry != null) {
             final int header = (int) INT.get(entry, 0);
             if (header >= 0) {
@@ -132,11 +140,15 @@ final class StateCacheTable {
 
     /** As {@link #get}, without setting the reference bit (the committer's look before an {@link #update}). */
     byte[] peek(final byte[] key, final int hash) {
+        return peek(key, key.length, hash);
+    }
+
+    private byte[] peek(final byte[] key, final int keyLength, final int hash) {
         final byte[][] table = slots;
         final int mask = table.length - 1;
         for (int i = home(hash, table.length); ; i = (i + 1) & mask) {
             final byte[] entry = (byte[]) SLOT.getAcquire(table, i);
-            if (entry == null || holds(entry, key, key.length, 0)) {
+            if (entry == null || holds(entry, key, keyLength, 0)) {
                 return entry;
             }
         }

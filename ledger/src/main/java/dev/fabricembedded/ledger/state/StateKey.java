@@ -86,6 +86,41 @@ public final class StateKey implements Comparable<StateKey> {
         return ascii;
     }
 
+    /**
+     * Encodes (namespace, key) into {@code buffer} if both are ASCII, the namespace is valid and the encoded key
+     * fits: the allocation-free form of {@link #encodeChecked} for lookups (the state cache's hits).
+     *
+     * @return the encoded length, or -1 if the key was not encoded (then {@link #checked} encodes it, or names
+     *         what is wrong with it)
+     */
+    public static int encodeAscii(final String namespace, final String key, final byte[] buffer) {
+        if (namespace == null || key == null) {
+            return -1;
+        }
+        final int nsLength = namespace.length();
+        final int keyLength = key.length();
+        final int length = nsLength + 1 + keyLength;
+        if (nsLength == 0 || length > buffer.length) {
+            return -1;
+        }
+        for (int i = 0; i < nsLength; i++) {
+            final char c = namespace.charAt(i);
+            if (c >= 0x80 || c == 0) {
+                return -1;
+            }
+            buffer[i] = (byte) c;
+        }
+        buffer[nsLength] = 0;
+        for (int i = 0; i < keyLength; i++) {
+            final char c = key.charAt(i);
+            if (c >= 0x80) {
+                return -1;
+            }
+            buffer[nsLength + 1 + i] = (byte) c;
+        }
+        return length;
+    }
+
     private static byte[] encodeUtf8Checked(final String namespace, final String key) {
         final String nsProblem = StateLimits.namespaceProblem(namespace);
         if (nsProblem != null) {

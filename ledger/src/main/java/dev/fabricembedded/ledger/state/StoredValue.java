@@ -1,7 +1,10 @@
 package dev.fabricembedded.ledger.state;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -14,6 +17,9 @@ import java.util.Arrays;
 final class StoredValue {
     static final int HEADER_SIZE = 16;
     private static final byte[] EMPTY = new byte[0];
+    /** In-place reads of the header's numbers (a {@code ByteBuffer} wrapper per read is left to escape analysis). */
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     private StoredValue() {
     }
@@ -49,8 +55,7 @@ final class StoredValue {
     }
 
     static Height version(final byte[] data, final int offset) {
-        final ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder());
-        return new Height(buffer.getLong(offset), buffer.getInt(offset + 8) & 0xFFFFFFFFL);
+        return new Height((long) LONG.get(data, offset), (int) INT.get(data, offset + 8) & 0xFFFFFFFFL);
     }
 
     static VersionedMetadata versionedMetadata(final byte[] data, final int offset) {
@@ -62,8 +67,7 @@ final class StoredValue {
 
     /** The value of the stored form that starts at {@code offset}, as a view of {@code data} (not copied). */
     static ValueView view(final byte[] data, final int offset) {
-        return new ValueView(UnsafeByteOperations.unsafeWrap(data, offset + HEADER_SIZE, valueLength(data, offset)),
-                version(data, offset));
+        return new ValueView(valueView(data, offset), version(data, offset));
     }
 
     static byte[] value(final byte[] stored) {
@@ -75,7 +79,12 @@ final class StoredValue {
         return Arrays.copyOfRange(data, start, start + valueLength(data, offset));
     }
 
+    /** A read-only view of the value alone (no version decoded, nothing copied). */
+    static ByteString valueView(final byte[] data, final int offset) {
+        return UnsafeByteOperations.unsafeWrap(data, offset + HEADER_SIZE, valueLength(data, offset));
+    }
+
     private static int valueLength(final byte[] data, final int offset) {
-        return ByteBuffer.wrap(data).order(ByteOrder.nativeOrder()).getInt(offset + 12);
+        return (int) INT.get(data, offset + 12);
     }
 }

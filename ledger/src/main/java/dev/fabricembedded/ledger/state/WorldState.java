@@ -1,5 +1,7 @@
 package dev.fabricembedded.ledger.state;
 
+import com.google.protobuf.ByteString;
+
 import java.util.Iterator;
 
 /**
@@ -28,6 +30,39 @@ public interface WorldState extends AutoCloseable {
      */
     ValueView view(StateKey key);
 
+    /*
+     * The three reads by (namespace, key) Strings below check them as StateKey.checked does; an implementation may
+     * answer without encoding the key (the state cache's hits).
+     */
+
+    /**
+     * {@link #view(StateKey)} of {@link StateKey#checked}{@code (namespace, key)}.
+     *
+     * @throws IllegalArgumentException if the namespace or key is not valid
+     */
+    default ValueView view(final String namespace, final String key) {
+        return view(StateKey.checked(namespace, key));
+    }
+
+    /**
+     * Only the value of (namespace, key) as a read-only view, or null if absent: {@link #view(String, String)}
+     * without the version, for reads that record none (a query executor's).
+     *
+     * @throws IllegalArgumentException if the namespace or key is not valid
+     */
+    default ByteString valueView(final String namespace, final String key) {
+        final ValueView view = view(namespace, key);
+        return view == null ? null : view.value();
+    }
+
+    /**
+     * {@link #value(StateKey)} of {@link StateKey#checked}{@code (namespace, key)}.
+     *
+     * @throws IllegalArgumentException if the namespace or key is not valid
+     */
+    default byte[] value(final String namespace, final String key) {
+        return value(StateKey.checked(namespace, key));
+    }
 
     /** Only the version, for MVCC checks. Null if absent. */
     Height version(StateKey key);

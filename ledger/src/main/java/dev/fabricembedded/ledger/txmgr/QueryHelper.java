@@ -35,21 +35,21 @@ final class QueryHelper {
 
     byte[] getState(final String namespace, final String key) {
         checkDone();
-        final StateKey stateKey = StateKey.checked(namespace, key);
         if (rwset == null) {
-            return state.value(stateKey);
+            return state.value(namespace, key);
         }
-        final VersionedValue value = state.get(stateKey);
+        final VersionedValue value = state.get(StateKey.checked(namespace, key));
         rwset.addRead(namespace, key, value == null ? null : value.version());
         return value == null ? null : value.value();
     }
 
     ByteString getStateByteString(final String namespace, final String key) {
         checkDone();
-        final ValueView view = state.view(StateKey.checked(namespace, key));
-        if (rwset != null) {
-            rwset.addRead(namespace, key, view == null ? null : view.version());
+        if (rwset == null) {
+            return state.valueView(namespace, key);
         }
+        final ValueView view = state.view(namespace, key);
+        rwset.addRead(namespace, key, view == null ? null : view.version());
         return view == null ? null : view.value();
     }
 

@@ -6,7 +6,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,6 +55,9 @@ class CachedWorldStateTest {
         if (expected == null) {
             assertThat(cached).isNull();
             assertThat(cache.value(stateKey)).isNull();
+            assertThat(cache.value("ns", key)).isNull();
+            assertThat(cache.view("ns", key)).isNull();
+            assertThat(cache.valueView("ns", key)).isNull();
             assertThat(cache.version(stateKey)).isNull();
             assertThat(cache.versionedMetadata(stateKey)).isNull();
             return;
@@ -57,6 +66,10 @@ class CachedWorldStateTest {
         assertThat(cached.metadata()).isEqualTo(expected.metadata());
         assertThat(cached.version()).isEqualTo(expected.version());
         assertThat(cache.value(stateKey)).isEqualTo(expected.value());
+        assertThat(cache.value("ns", key)).isEqualTo(expected.value());
+        assertThat(cache.view("ns", key).value().toByteArray()).isEqualTo(expected.value());
+        assertThat(cache.view("ns", key).version()).isEqualTo(expected.version());
+        assertThat(cache.valueView("ns", key).toByteArray()).isEqualTo(expected.value());
         assertThat(cache.version(stateKey)).isEqualTo(expected.version());
         assertThat(cache.versionedMetadata(stateKey)).usingRecursiveComparison()
                 .isEqualTo(map.versionedMetadata(stateKey));
@@ -85,7 +98,7 @@ class CachedWorldStateTest {
 
             final CachedWorldState.Stats stats = cache.stats();
             assertThat(stats.misses()).isEqualTo(1);                // only the very first read went to the map
-            assertThat(stats.hits()).isGreaterThan(20);
+            assertThat(stats.hits()).isGreaterThan(40);
             assertThat(stats.entries()).isEqualTo(1);
         }
     }
@@ -209,6 +222,85 @@ class CachedWorldStateTest {
         try (map) {
             assertThatThrownBy(() -> new CachedWorldState(map, 0)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("at least 1 byte");
+        }
+    }
+
+    /**
+     * Reads by (namespace, key) Strings find a hit through a per-thread buffer, and fall back to the checking,
+     * allocating path for everything the buffer does not take: keys outside ASCII (including Latin-1 text whose
+     * UTF-8 bytes could be mistaken for another key's), keys longer than the buffer, invalid names.
+     */
+    @Test
+    void readsByStringsHitForAsciiKeysAndFallBackForEveryOtherKeyWithTheSameAnswers() {
+        final ChronicleWorldState map = openMap();
+        try (CachedWorldState cache = new CachedWorldState(map, 1 << 20)) {
+            final List<String> keys = List.of("k", "clé", "キー", "emoji \uD83D\uDE00",
+                    "x".repeat(600), "\u0000car\u0000red\u0000");
+            long block = 0;
+            for (String key : keys) {
+                put(cache, block++, key, "value of " + key, NO_METADATA);
+            }
+            for (String key : keys) {
+                assertSameAsMap(cache, map, key);
+                assertThat(cache.value("ns", key)).as(key).isEqualTo(bytes("value of " + key));
+                assertThat(cache.view("ns", key).version()).isEqualTo(map.get(StateKey.of("ns", key)).version());
+            }
+            // Latin-1 characters whose low bytes are the UTF-8 of "clé": another key, absent
+            assertThat(cache.value("ns", "cl\u00C3\u00A9")).isNull();
+            assertThat(cache.valueView("ns", "cl\u00C3\u00A9")).isNull();
+            assertThat(cache.stats().misses()).isEqualTo(keys.size() + 1);
+
+            final long hits = cache.stats().hits();
+            assertThat(cache.valueView("ns", "k").toStringUtf8()).isEqualTo("value of k");
+            assertThat(cache.stats().hits()).isEqualTo(hits + 1);
+            assertThat(cache.stats().misses()).isEqualTo(keys.size() + 1);
+
+            assertThatThrownBy(() -> cache.valueView("", "k")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("namespace");
+            assertThatThrownBy(() -> cache.value("n\u0000s", "k")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("namespace");
+            assertThatThrownBy(() -> cache.view("ns", "bad \uD800")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("unpaired surrogate");
+            assertThatThrownBy(() -> cache.view("ns", null)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("key must not be null");
+        }
+    }
+
+    /** Each thread encodes into a buffer of its own: concurrent readers never see each other's keys. */
+    @Test
+    void concurrentReadersByStringsEachGetTheirOwnKeysValue() throws Exception {
+        final ChronicleWorldState map = openMap();
+        try (CachedWorldState cache = new CachedWorldState(map, 1 << 20)) {
+            final UpdateBatch batch = new UpdateBatch();
+            for (int i = 0; i < 200; i++) {
+                batch.put(StateKey.of("ns", "key" + i), bytes("value" + i), NO_METADATA, new Height(0, i));
+            }
+            cache.apply(batch, 0, false);
+            final ExecutorService pool = Executors.newFixedThreadPool(4,
+                    runnable -> new Thread(runnable, "cache-reader"));
+            try {
+                final List<Future<Integer>> wrong = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    final int seed = t;
+                    wrong.add(pool.submit(() -> {
+                        final Random random = new Random(seed);
+                        int mismatches = 0;
+                        for (int n = 0; n < 50_000; n++) {
+                            final int i = random.nextInt(200);
+                            if (!cache.valueView("ns", "key" + i).toStringUtf8().equals("value" + i)) {
+                                mismatches++;
+                            }
+                        }
+                        return mismatches;
+                    }));
+                }
+                for (Future<Integer> future : wrong) {
+                    assertThat(future.get(2, TimeUnit.MINUTES)).isZero();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(cache.stats().misses()).isLessThanOrEqualTo(200 * 4);
         }
     }
 }

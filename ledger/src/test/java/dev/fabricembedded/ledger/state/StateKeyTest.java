@@ -2,6 +2,7 @@ package dev.fabricembedded.ledger.state;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,5 +32,25 @@ class StateKeyTest {
                 .hasMessageContaining("namespace");
         assertThatThrownBy(() -> StateKey.checked("ns", "bad \uD800 surrogate"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+    }
+
+    @Test
+    void encodeAsciiWritesWhatEncodeDoesOrDeclinesWhatItCannotEncodeAndCheck() {
+        final byte[] buffer = new byte[256];
+        for (String key : List.of("", "a", "key000000042", "\u0000car\u0000red\u0000", "x".repeat(251))) {
+            final byte[] expected = StateKey.encode("mycc", key);
+            assertThat(StateKey.encodeAscii("mycc", key, buffer)).as(key).isEqualTo(expected.length);
+            assertThat(Arrays.copyOf(buffer, expected.length)).isEqualTo(expected);
+        }
+        // outside ASCII (including Latin-1 characters whose UTF-8 is two bytes), too long, or invalid: declined,
+        // so that the caller takes the checking, allocating path
+        for (String key : List.of("clé", "cl\u00C3\u00A9", "キー", "emoji \uD83D\uDE00 key", "bad \uD800", "x".repeat(252))) {
+            assertThat(StateKey.encodeAscii("mycc", key, buffer)).as(key).isEqualTo(-1);
+        }
+        assertThat(StateKey.encodeAscii("", "k", buffer)).isEqualTo(-1);
+        assertThat(StateKey.encodeAscii("my\u0000cc", "k", buffer)).isEqualTo(-1);
+        assertThat(StateKey.encodeAscii("名前", "k", buffer)).isEqualTo(-1);
+        assertThat(StateKey.encodeAscii(null, "k", buffer)).isEqualTo(-1);
+        assertThat(StateKey.encodeAscii("mycc", null, buffer)).isEqualTo(-1);
     }
 }
