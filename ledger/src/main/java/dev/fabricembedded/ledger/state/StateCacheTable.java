@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * one lock, so there is one changer at a time; slots are published with release stores and read with acquire
  * loads, so a reader sees complete arrays. The probing invariants that make lock-free reads safe: a slot once
  * filled never becomes empty again in that table (removal leaves a {@link #REMOVED} marker, which probes pass
- * over); at most half of the slots are used, markers included, so every probe ends at an empty slot; a resize or a
+ * over); at most a quarter of the slots are used, markers included, so every probe ends at an empty slot; a resize or a
  * clean-up builds a new table and publishes it whole, and the old one is never changed afterwards (a reader still
  * probing it sees a consistent, if older, table). A reader racing a change may therefore miss an entry that is
  * being added or moved, never see a torn one: it then reads the underlying state, which is correct, and its
@@ -39,14 +39,21 @@ import java.util.concurrent.locks.ReentrantLock;
 final class StateCacheTable {
     /**
      * Estimated heap of an entry besides its array's contents: the array header (16) and its share of the table's
-     * slots (between two and eight 4-byte references per entry at the table's load of 1/8 to 1/2: ~16).
+     * slots (between four and sixteen 4-byte references per entry at the table's load of 1/16 to 1/4: ~32).
      */
-    static final int ENTRY_OVERHEAD = 16 + 16;
+    static final int ENTRY_OVERHEAD = 16 + 32;
     /** Bytes before the key in an entry: the header (key length and reference bit) and the key's hash. */
     static final int PREFIX = 8;
 
     private static final int REFERENCED = 0x8000_0000;
     private static final int MIN_SLOTS = 16;
+    /**
+     * Slots per used one at most (load factor 1/4). Why so sparse: a probe passing another key's entry reads that
+     * entry to compare keys, one more cache miss; at the load of 1/2 allowed before, a hit read 1.46 entries on
+     * average, at 1/4 at most 1.17, and over a million keys a hit got ~15 % cheaper for 8 MB more of slots
+     * (PERFORMANCE.md, ledger, session 7). Sparser measured no better.
+     */
+    private static final int SLOTS_PER_USED = 4;
     private static final int MAX_SLOTS = 1 << 30;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(byte[][].class);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
@@ -180,13 +187,13 @@ final class StateCacheTable {
             if (reusable >= 0) {
                 i = reusable;
                 removed--;
-            } else if (2L * (size + removed + 1) > MAX_SLOTS) {
-                return false;                           // the largest table is half full: no more entries
+            } else if ((long) SLOTS_PER_USED * (size + removed + 1) > MAX_SLOTS) {
+                return false;                           // the largest table is full: no more entries
             }
             SLOT.setRelease(table, i, entry);
             size++;
             bytes += weight(entry.length);
-            if (2L * (size + removed) > table.length) {
+            if ((long) SLOTS_PER_USED * (size + removed) > table.length) {
                 rebuild();
             }
             evictToBudget();
@@ -289,13 +296,13 @@ final class StateCacheTable {
     }
 
     /**
-     * Lock held; called when live entries and removal markers fill half of the slots: a table twice as large if
-     * live entries fill more than a quarter, otherwise one of the same size without the markers. Built aside and
+     * Lock held; called when live entries and removal markers fill a quarter of the slots: a table twice as large if
+     * live entries fill more than an eighth, otherwise one of the same size without the markers. Built aside and
      * published whole (readers may still be probing the old one).
      */
     private void rebuild() {
         final byte[][] old = slots;
-        final int length = 4L * size > old.length ? Math.min(MAX_SLOTS, old.length * 2) : old.length;
+        final int length = 2L * SLOTS_PER_USED * size > old.length ? Math.min(MAX_SLOTS, old.length * 2) : old.length;
         final byte[][] table = new byte[length][];
         final int mask = length - 1;
         for (byte[] entry : old) {
