@@ -142,7 +142,8 @@ public final class TxValidator implements AutoCloseable {
         long number = block.getHeader().getNumber();
         ChannelSnapshot channel = snapshot(channelConfig.get());
         BlockStateCache state = new BlockStateCache(committedState);
-        BlockContext context = new BlockContext(number, channel, state, ledger, plugins, systemChaincodes);
+        BlockContext context = new BlockContext(number, channel, state, new ChaincodeDefinitions(state), ledger, plugins,
+                systemChaincodes);
         List<ByteString> data = block.getData().getDataList();
         int count = data.size();
         Pending pending = new Pending(block, context, state, count, new ArrayList<>(Math.min(poolSize, count)));

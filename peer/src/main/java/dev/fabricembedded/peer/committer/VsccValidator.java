@@ -166,7 +166,7 @@ final class VsccValidator {
                         + " attempted to write to the namespace of a system chaincode that cannot be invoked");
             }
             for (String ns : written) {
-                Definition definition = definition(ns, context);
+                ChaincodeDefinitions.Definition definition = context.definitions().get(ns);
                 if (definition.error() != null) {
                     return other(definition.error());
                 }
@@ -195,31 +195,6 @@ final class VsccValidator {
         ValidationPlugin plugin = context.plugins().require(pluginName);
         return plugin.validate(new ValidationRequest(tx.envelope(), namespace, policy, context.channel().view(),
                 context.state(), tx.forValidation()));
-    }
-
-    /** A definition read from lscc state, or Fabric's reason why it cannot be used. */
-    private record Definition(ChaincodeData data, String error) {
-    }
-
-    /** Fabric's {@code getCDataForCC}. */
-    private static Definition definition(String namespace, BlockContext context) {
-        byte[] bytes = context.state().getState(LSCC, namespace);
-        if (bytes == null) {
-            return new Definition(null, "lscc's state for [" + namespace + "] not found.");
-        }
-        ChaincodeData data;
-        try {
-            data = ChaincodeData.parse(ByteString.copyFrom(bytes));
-        } catch (InvalidProtocolBufferException e) {
-            return new Definition(null, "unmarshalling ChaincodeQueryResponse failed, error " + e.getMessage());
-        }
-        if (data.vscc().isEmpty()) {
-            return new Definition(null, "lscc's state for [" + namespace + "] is invalid, vscc field must be set");
-        }
-        if (data.policy().isEmpty()) {
-            return new Definition(null, "lscc's state for [" + namespace + "] is invalid, policy field must be set");
-        }
-        return new Definition(data, null);
     }
 
     private static TxValidationResult other(String message) {

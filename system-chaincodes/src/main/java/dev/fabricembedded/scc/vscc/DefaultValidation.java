@@ -88,15 +88,34 @@ public final class DefaultValidation implements ValidationPlugin {
         return TxValidationResult.valid();
     }
 
+    /**
+     * Endorsement counts up to which duplicates are found by comparing each endorser with the ones kept before it
+     * (most comparisons stop at the first byte: another MSP id or another certificate's serial number) instead of
+     * hashing every endorser's ~800 certificate bytes into a set; above it, a set keeps the work linear.
+     */
+    static final int PAIRWISE_DEDUPLICATION_LIMIT = 8;
+
     /** Fabric's {@code deduplicateIdentity}: one signed-data entry per {@code mspid + id_bytes}, first one wins. */
     static List<SignedData> deduplicatedSignatureSet(ChaincodeActionPayload cap) throws InvalidProtocolBufferException {
         ByteString prp = cap.getAction().getProposalResponsePayload();
-        List<SignedData> signatureSet = new ArrayList<>(cap.getAction().getEndorsementsCount());
-        Set<ByteString> seen = new HashSet<>();
-        for (Endorsement endorsement : cap.getAction().getEndorsementsList()) {
+        List<Endorsement> endorsements = cap.getAction().getEndorsementsList();
+        List<SignedData> signatureSet = new ArrayList<>(endorsements.size());
+        boolean pairwise = endorsements.size() <= PAIRWISE_DEDUPLICATION_LIMIT;
+        List<SerializedIdentity> kept = pairwise ? new ArrayList<>(endorsements.size()) : List.of();
+        Set<ByteString> seen = pairwise ? Set.of() : new HashSet<>();
+        for (Endorsement endorsement : endorsements) {
             SerializedIdentity endorser = SerializedIdentity.parseFrom(endorsement.getEndorser());
-            ByteString identity = ByteString.copyFromUtf8(endorser.getMspid()).concat(endorser.getIdBytes());
-            if (!seen.add(identity)) {
+            boolean duplicate;
+            if (pairwise) {
+                duplicate = containsIdentity(kept, endorser);
+                if (!duplicate) {
+                    kept.add(endorser);
+                }
+            } else {
+                // Fabric's key: the MSP id's bytes followed by the id bytes
+                duplicate = !seen.add(ByteString.copyFromUtf8(endorser.getMspid()).concat(endorser.getIdBytes()));
+            }
+            if (duplicate) {
                 LOG.warn("Ignoring duplicated identity, Mspid: {}", endorser.getMspid());
                 continue;
             }
@@ -104,6 +123,30 @@ public final class DefaultValidation implements ValidationPlugin {
                     endorsement.getSignature()));
         }
         return signatureSet;
+    }
+
+    private static boolean containsIdentity(List<SerializedIdentity> kept, SerializedIdentity endorser) {
+        for (SerializedIdentity other : kept) {
+            if (sameIdentity(other, endorser)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code mspid + id_bytes} of the two endorsers are the same bytes, as Fabric's key compares them (the MSP
+     * id is valid UTF-8: the proto3 parse checked it, so its bytes are those of {@code copyFromUtf8(getMspid())}).
+     */
+    private static boolean sameIdentity(SerializedIdentity a, SerializedIdentity b) {
+        ByteString mspA = a.getMspidBytes();
+        ByteString mspB = b.getMspidBytes();
+        if (mspA.size() == mspB.size()) {
+            return mspA.equals(mspB) && a.getIdBytes().equals(b.getIdBytes());
+        }
+        // different split of the same concatenation (e.g. "Org1" + "MSPx..." and "Org1MSP" + "x...")
+        return mspA.size() + a.getIdBytes().size() == mspB.size() + b.getIdBytes().size()
+                && mspA.concat(a.getIdBytes()).equals(mspB.concat(b.getIdBytes()));
     }
 
     @Override
