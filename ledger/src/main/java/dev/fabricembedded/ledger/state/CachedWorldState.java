@@ -39,6 +39,12 @@ import java.util.concurrent.atomic.LongAdder;
  * the exclusive one. The cache's own table is safe for concurrent readers filling it.
  */
 public final class CachedWorldState implements WorldState {
+    /**
+     * Each thread's buffer for encoding a looked-up key ({@link #entry}); keys that do not fit take the allocating
+     * path. Per thread rather than per reader because a simulator's reads may come from more than one thread.
+     */
+    private static final ThreadLocal<byte[]> KEY_BUFFER = ThreadLocal.withInitial(() -> new byte[256]);
+
     /** Once the cache is full, one miss in this many is admitted (see {@link #admit}). */
     private static final int FULL_ADMISSION = 16;
 
@@ -46,12 +52,6 @@ public final class CachedWorldState implements WorldState {
     private final long maxBytes;
     private final long maxEntryBytes;
     private final StateCacheTable table;
-    /**
-     * Each thread's buffer for encoding a looked-up key ({@link #entry}); keys that do not fit take the allocating
-     * path. Per thread rather than per reader because a simulator's reads may come from more than one thread.
-     */
-    private static final ThreadLocal<byte[]> KEY_BUFFER = ThreadLocal.withInitial(() -> new byte[256]);
-
     /** Without an atomic instruction per hit (see {@link HitCounter}); misses are slow anyway. */
     private final HitCounter hits = new HitCounter();
     private final LongAdder misses = new LongAdder();
@@ -106,7 +106,7 @@ public final class CachedWorldState implements WorldState {
     }
 
     /**
-     * {@link #view(StateKey)} of (namespace, key), a hit answered from the Strings themselves (see {@link #entry}).
+     * {@link #view(StateKey)} of (namespace, key), a hit answered from the Strings (see {@link #entry}).
      */
     @Override
     public ValueView view(final String namespace, final String key) {
@@ -115,7 +115,7 @@ public final class CachedWorldState implements WorldState {
         return entry.length == offset ? null : StoredValue.view(entry, offset);
     }
 
-    /** {@link #valueView} of the (namespace, key), a hit answered from the Strings themselves (see {@link #entry}). */
+    /** {@link #valueView} of (namespace, key), a hit answered from the Strings (see {@link #entry}). */
     @Override
     public ByteString valueView(final String namespace, final String key) {
         final byte[] entry = entry(namespace, key);
@@ -123,7 +123,7 @@ public final class CachedWorldState implements WorldState {
         return entry.length == offset ? null : StoredValue.valueView(entry, offset);
     }
 
-    /** {@link #value(StateKey)} of (namespace, key), a hit answered from the Strings themselves (see {@link #entry}). */
+    /** {@link #value(StateKey)} of (namespace, key), a hit answered from the Strings (see {@link #entry}). */
     @Override
     public byte[] value(final String namespace, final String key) {
         final byte[] entry = entry(namespace, key);
@@ -147,11 +147,11 @@ public final class CachedWorldState implements WorldState {
 
     /**
      * The entry of (namespace, key), a hit found without allocating: the key is encoded into the calling thread's
-     * buffer ({@link StateKey#encodeAscii}) and its hash taken from the Strings' cached hashes. Measured over a
-     * million keys, this is what brings a hit under a {@code ConcurrentHashMap.get} of the same keys, where
-     * allocating the encoded key and a {@link StateKey} cost more than the probe; comparing the cached key with
-     * the Strings' characters in place was slower still (PERFORMANCE.md, ledger, session 7). A miss, a key
-     * outside ASCII or longer than the buffer, or an invalid one is encoded with its checks
+     * buffer ({@link StateKey#encodeAscii}) and its hash taken from the Strings' cached hashes. Over a million
+     * keys, allocating the encoded key and a {@link StateKey} for every read cost ~10 % of a hit, and comparing the
+     * cached key with the Strings' characters in place instead of encoding was slower than either: its loop, which
+     * stops at the first difference, keeps the CPU from running ahead (PERFORMANCE.md, ledger, session 7). A miss,
+     * a key outside ASCII or longer than the buffer, or an invalid one is encoded with its checks
      * ({@link StateKey#checked}) and looked up as {@link #lookup} does.
      *
      * @throws IllegalArgumentException if the namespace or key is not valid

@@ -28,8 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * one lock, so there is one changer at a time; slots are published with release stores and read with acquire
  * loads, so a reader sees complete arrays. The probing invariants that make lock-free reads safe: a slot once
  * filled never becomes empty again in that table (removal leaves a {@link #REMOVED} marker, which probes pass
- * over); at most a quarter of the slots are used, markers included, so every probe ends at an empty slot; a resize or a
- * clean-up builds a new table and publishes it whole, and the old one is never changed afterwards (a reader still
+ * over); at most a quarter of the slots are used, markers included, so every probe ends at an empty slot; a resize or
+ * a clean-up builds a new table and publishes it whole, and the old one is never changed afterwards (a reader still
  * probing it sees a consistent, if older, table). A reader racing a change may therefore miss an entry that is
  * being added or moved, never see a torn one: it then reads the underlying state, which is correct, and its
  * {@link #add} finds the key present (one changer at a time), so a key is never in the table twice.
