@@ -167,7 +167,9 @@ public final class CachedWorldState implements WorldState {
             }
         }
         final StateKey stateKey = StateKey.checked(namespace, key);
-        return lookup(stateKey.bytes(), stateKey.hashCode());
+        // probed above already if the buffer took the key: go straight to the state
+        return length > 0 ? miss(stateKey.bytes(), stateKey.hashCode())
+                : lookup(stateKey.bytes(), stateKey.hashCode());
     }
 
     /**
@@ -180,6 +182,11 @@ public final class CachedWorldState implements WorldState {
             hits.increment();
             return cached;
         }
+        return miss(key, hash);
+    }
+
+    /** The entry of {@code key}, not cached: made from the state, and added to the cache if admitted. */
+    private byte[] miss(final byte[] key, final int hash) {
         misses.increment();
         final byte[] entry = StateCacheTable.entry(key, hash, state.stored(key));
         final long weight = StateCacheTable.weight(entry.length);

@@ -66,24 +66,8 @@ public final class StateKey implements Comparable<StateKey> {
         if (key == null) {
             throw new IllegalArgumentException("key must not be null");
         }
-        final int nsLength = namespace.length();
-        final int keyLength = key.length();
-        final byte[] ascii = new byte[nsLength + 1 + keyLength];
-        for (int i = 0; i < nsLength; i++) {
-            final char c = namespace.charAt(i);
-            if (c >= 0x80 || c == 0) {
-                return encodeUtf8Checked(namespace, key);
-            }
-            ascii[i] = (byte) c;
-        }
-        for (int i = 0; i < keyLength; i++) {
-            final char c = key.charAt(i);
-            if (c >= 0x80) {
-                return encodeUtf8Checked(namespace, key);
-            }
-            ascii[nsLength + 1 + i] = (byte) c;
-        }
-        return ascii;
+        final byte[] ascii = new byte[namespace.length() + 1 + key.length()];
+        return encodeAscii(namespace, key, ascii) < 0 ? encodeUtf8Checked(namespace, key) : ascii;
     }
 
     /**
@@ -140,24 +124,8 @@ public final class StateKey implements Comparable<StateKey> {
 
     /** The encoded form of (namespace, key), both already known to be valid. */
     public static byte[] encode(final String namespace, final String key) {
-        final int nsLength = namespace.length();
-        final int keyLength = key.length();
-        final byte[] ascii = new byte[nsLength + 1 + keyLength];
-        for (int i = 0; i < nsLength; i++) {
-            final char c = namespace.charAt(i);
-            if (c >= 0x80) {
-                return encodeUtf8(namespace, key);
-            }
-            ascii[i] = (byte) c;
-        }
-        for (int i = 0; i < keyLength; i++) {
-            final char c = key.charAt(i);
-            if (c >= 0x80) {
-                return encodeUtf8(namespace, key);
-            }
-            ascii[nsLength + 1 + i] = (byte) c;
-        }
-        return ascii;
+        final byte[] ascii = new byte[namespace.length() + 1 + key.length()];
+        return encodeAscii(namespace, key, ascii) < 0 ? encodeUtf8(namespace, key) : ascii;
     }
 
     private static byte[] encodeUtf8(final String namespace, final String key) {
