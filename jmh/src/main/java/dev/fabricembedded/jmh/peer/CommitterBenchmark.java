@@ -85,8 +85,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   (lscc definition read, policy over the two endorsements) on {@code threads} validator workers, then the ledger's
  *   MVCC, the synced block append and the state update;</li>
  *   <li>{@code commitConsecutive}: {@link BlockCommitter#commit(List)} of {@value #CONSECUTIVE} consecutive blocks
- *   per call, which validates block {@code k + 1} on the workers while block {@code k} is committed (what a peer
- *   catching up, or receiving blocks faster than it commits them, does);</li>
+ *   per call, which validates blocks {@code k + 1} to {@code k + lookahead} on the workers while block {@code k} is
+ *   committed (what a peer catching up, or receiving blocks faster than it commits them, does);</li>
  *   <li>{@code validateOnly}: {@code TxValidator.validate} of the same kind of block, nothing committed;</li>
  *   <li>{@code verifyOnly} (the ceiling): the 3 ECDSA verifies per transaction (creator, 2 endorsements) with the
  *   channel MSP's identities (deserialized beforehand, BouncyCastle), spread over {@code threads} threads the same
@@ -135,6 +135,10 @@ public class CommitterBenchmark {
         @Param({"2"})
         public int threads;
 
+        /** Blocks {@code commitConsecutive} validates ahead while it commits one ({@code validationLookahead}). */
+        @Param({"2"})
+        public int lookahead;
+
         private final Organization org1 = Organization.generate("Org1MSP", "org1.example.com");
         private final Organization org2 = Organization.generate("Org2MSP", "org2.example.com");
         private final Organization ordererOrg = Organization.generate("OrdererMSP", "example.com");
@@ -161,7 +165,7 @@ public class CommitterBenchmark {
                     .stateEntries(400_000).txIndexEntries(400_000).historyEnabled(false)
                     .averageKeySize(24).averageValueSize(64).open();
             committer = BlockCommitter.builder().ledger(ledger).channelConfig(() -> config)
-                    .validatorPoolSize(threads).build();
+                    .validatorPoolSize(threads).validationLookahead(lookahead).build();
             verifiers = Executors.newFixedThreadPool(threads, new NamedThreads("bench-verifier-"));
             committer.commit(genesis);
             CommittedBlock deployed = committer.commit(block(ledger.height(),

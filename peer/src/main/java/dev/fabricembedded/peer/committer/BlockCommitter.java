@@ -7,11 +7,13 @@ import dev.fabricembedded.ledger.CommitResult;
 import dev.fabricembedded.ledger.PreparedBlock;
 import dev.fabricembedded.ledger.block.BlockHashes;
 import dev.fabricembedded.ledger.block.HashCheckedBlock;
+import dev.fabricembedded.ledger.validation.ParsedTransaction;
 import dev.fabricembedded.orderer.block.BlockVerifier;
 import dev.fabricembedded.orderer.block.BlockVerificationResult;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
 import dev.fabricembedded.orderer.channelconfig.InvalidChannelConfigException;
 import dev.fabricembedded.scc.vscc.ValidationPluginRegistry;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *   {@code TRANSACTIONS_FILTER} is stored and the valid writes applied (§6.8).</li>
  * </ol>
  * A refused block changes nothing: the ledger stays at its height and the same (or a corrected) block can be
- * committed next. {@link #commit(List)} commits consecutive blocks with the same outcome, validating block
- * {@code k + 1} while block {@code k} is written to the ledger. The genesis block (height 0) is committed as the
+ * committed next. {@link #commit(List)} commits consecutive blocks with the same outcome, validating the next
+ * blocks (up to {@link Builder#validationLookahead}) while block {@code k} is written to the ledger. The genesis block (height 0) is committed as the
  * channel's trust anchor: it is not signed by the orderer, it must be a configuration block of this channel, and its
  * configuration transaction is valid.
  *
@@ -52,16 +54,20 @@ import org.slf4j.LoggerFactory;
 public final class BlockCommitter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlockCommitter.class);
+    /** Default of {@link Builder#validationLookahead}. */
+    public static final int DEFAULT_LOOKAHEAD = 2;
 
     private final ChannelLedger ledger;
     private final Supplier<ChannelConfig> channelConfig;
     private final TxValidator validator;
+    private final int lookahead;
     private final AtomicReference<Thread> committing = new AtomicReference<>();
     private volatile boolean closed;
 
     private BlockCommitter(Builder builder) {
         this.ledger = Objects.requireNonNull(builder.ledger, "ledger");
         this.channelConfig = Objects.requireNonNull(builder.channelConfig, "channelConfig");
+        this.lookahead = builder.lookahead;
         this.validator = builder.validator.build();
     }
 
@@ -104,12 +110,15 @@ public final class BlockCommitter implements AutoCloseable {
 
     /**
      * Checks, validates and commits consecutive blocks, in order, with the same outcome as committing them one by
-     * one, but faster: block {@code k + 1} is started on the workers before block {@code k} is finished (its
-     * transactions queue behind block {@code k}'s, so no worker idles at the end of a block), and while block
-     * {@code k} is committed to the ledger (MVCC, synced append, state update, all on this thread), the workers
-     * validate block {@code k + 1}. That early validation is kept only if it is
-     * still exact once block {@code k} is committed (same configuration, every committed value it read unchanged);
-     * otherwise block {@code k + 1} is validated again. Use it when several blocks are available, e.g. on catch-up.
+     * one, but faster: blocks {@code k + 1} to {@code k + lookahead} ({@link Builder#validationLookahead}, default
+     * {@value #DEFAULT_LOOKAHEAD}) are started on the workers before block {@code k} is finished (their transactions
+     * queue behind block {@code k}'s, so no worker idles at the end of a block), and while block {@code k} is
+     * committed to the ledger (MVCC, synced append, state update, all on this thread), the workers validate them, so
+     * that a slow {@code fdatasync} does not idle them. Such an early validation is kept only if it is still exact once
+     * the block before it is committed (same configuration, every committed value it used unchanged, none of its
+     * transaction ids committed meanwhile); otherwise the block is validated again (and the blocks after it, started
+     * with it, are dropped and started again). When this returns or throws, no validation it started is running.
+     * Use it when several blocks are available, e.g. on catch-up.
      *
      * @return one committed block per block given, in order
      * @throws BlockRejectedException   as {@link #commit(Block)}, for the first block that fails; the blocks before
@@ -154,12 +163,30 @@ public final class BlockCommitter implements AutoCloseable {
         }
     }
 
-    /** A block whose validation started while the previous one was committed, with its data hash checked. */
-    private record Early(TxValidator.Pending pending, HashCheckedBlock checked) {
+    /**
+     * A block whose validation started before the blocks before it were committed, with its data hash checked
+     * ({@code pending} and {@code checked} are null when it did not pass the §5.5 checks as the successor of the block
+     * before it: it is then checked, and refused, in its turn), and the transaction ids of the blocks committed since
+     * it started.
+     */
+    private static final class Early {
+        private final TxValidator.Pending pending;
+        private final HashCheckedBlock checked;
+        private final List<List<String>> committedTxIds = new ArrayList<>(2);
+
+        Early(TxValidator.Pending pending, HashCheckedBlock checked) {
+            this.pending = pending;
+            this.checked = checked;
+        }
     }
 
+    /**
+     * The pipeline of {@link #commit(List)}: block {@code k} is finished and committed on this thread while blocks
+     * {@code k + 1} to {@code k + lookahead} are validated on the workers ({@code window}, in block order), each
+     * started before the block before it is finished so that its transactions queue behind that block's.
+     */
     private void commitInOrder(List<Block> blocks, Consumer<CommittedBlock> committed) {
-        Early early = null;
+        ArrayDeque<Early> window = new ArrayDeque<>(lookahead);
         try {
             for (int k = 0; k < blocks.size(); k++) {
                 Block block = Objects.requireNonNull(blocks.get(k), "block");
@@ -167,30 +194,67 @@ public final class BlockCommitter implements AutoCloseable {
                     committed.accept(commitGenesis(block));
                     continue;
                 }
+                Early early = window.pollFirst();
                 ValidatedBlock validated = null;
                 TxValidator.Pending started = null;
                 HashCheckedBlock checked = null;
-                if (early != null) {
+                if (early != null && early.pending != null) {
                     // the block passed the §5.5 checks (data hash included) in startEarly
-                    started = early.pending();
-                    checked = early.checked();
-                    early = startNext(blocks, k, started);
-                    validated = validator.finishIfCurrent(started).orElse(null);
+                    started = early.pending;
+                    checked = early.checked;
+                    fillWindow(blocks, k, started, window);
+                    validated = validator.finishIfCurrent(started, early.committedTxIds).orElse(null);
+                    if (validated == null) {
+                        // the later blocks most likely used the same stale values: drop them, so that this block's
+                        // validation runs at once instead of queueing behind theirs
+                        abandonAll(window);
+                    }
                 }
                 if (validated == null) {
                     started = validator.start(block);
                     checked = verifyAndHash(block, started, checked);
-                    if (early == null) {
-                        early = startNext(blocks, k, started);
-                    }
+                    fillWindow(blocks, k, started, window);
                     validated = validator.finish(started);
                 }
-                committed.accept(commitValidated(validated, validator.prepare(started, checked)));
+                PreparedBlock prepared = validator.prepare(started, checked);
+                CommittedBlock result = commitValidated(validated, prepared);
+                if (!window.isEmpty()) {
+                    List<String> txIds = validator.parsedTransactions(started).stream()
+                            .map(ParsedTransaction::txId).toList();
+                    window.forEach(later -> later.committedTxIds.add(txIds));
+                }
+                committed.accept(result);
             }
         } finally {
-            if (early != null) {
-                validator.abandon(early.pending());
+            abandonAll(window);
+        }
+    }
+
+    /**
+     * Starts validating the blocks after block {@code k} of {@code blocks} that are not started yet, up to block
+     * {@code k + lookahead}, <b>before</b> block {@code k} is finished: their per-transaction checks queue on the
+     * workers behind block {@code k}'s (whose validation is {@code current}), so that a worker that runs out of
+     * transactions of one block goes on with the next at once instead of idling while the other workers finish it,
+     * this thread completes it and it is written to the ledger; and while a block's write waits for its
+     * {@code fdatasync}, the workers have up to {@code lookahead} blocks to validate. Each one's reads are checked
+     * again once the block before it is committed ({@link TxValidator#finishIfCurrent}). If one cannot be started,
+     * every started block, {@code current} included, is waited for and dropped.
+     */
+    private void fillWindow(List<Block> blocks, int k, TxValidator.Pending current, ArrayDeque<Early> window) {
+        try {
+            Early last = window.peekLast();
+            // a block refused as the successor of the block before it ends the window: nothing after it is committed
+            TxValidator.Pending previous = last == null ? current : last.pending;
+            for (int next = k + 1 + window.size(); previous != null && next <= k + lookahead && next < blocks.size();
+                 next++) {
+                Early early = startEarly(blocks.get(next - 1), previous, blocks.get(next));
+                window.addLast(early);
+                previous = early.pending;
             }
+        } catch (RuntimeException e) {
+            abandonAll(window);
+            validator.abandon(current);
+            throw e;
         }
     }
 
@@ -239,39 +303,32 @@ public final class BlockCommitter implements AutoCloseable {
     }
 
     /**
-     * Starts validating block {@code k + 1} of {@code blocks}, if there is one, <b>before</b> block {@code k} is
-     * finished: its per-transaction checks queue on the workers behind block {@code k}'s, so that a worker that runs
-     * out of transactions of block {@code k} goes on with block {@code k + 1} at once instead of idling while the
-     * other workers finish block {@code k}, this thread completes it and block {@code k} is written to the ledger.
-     * Its reads are checked again once block {@code k} is committed ({@link TxValidator#finishIfCurrent}). If it
-     * cannot be started, block {@code k}'s validation ({@code current}) is waited for and dropped.
+     * Starts validating {@code next} before {@code block} (whose validation is {@code previous}) is committed, if
+     * {@code next} passes the §5.5 checks as the successor of {@code block}; otherwise it is checked (and refused) in
+     * its turn.
      */
-    private Early startNext(List<Block> blocks, int k, TxValidator.Pending current) {
-        try {
-            return k + 1 < blocks.size() ? startEarly(blocks.get(k), blocks.get(k + 1)) : null;
-        } catch (RuntimeException e) {
-            validator.abandon(current);
-            throw e;
+    private Early startEarly(Block block, TxValidator.Pending previous, Block next) {
+        if (next == null || !next.hasHeader() || !block.hasHeader()) {
+            return new Early(null, null);
         }
-    }
-
-    /**
-     * Starts validating {@code next} before {@code block} is committed, if {@code next} passes the §5.5 checks as the
-     * successor of {@code block}; otherwise it is checked (and refused) in its turn.
-     */
-    private Early startEarly(Block block, Block next) {
-        if (next == null || !next.hasHeader()) {
-            return null;
-        }
-        TxValidator.Pending started = validator.start(next);
+        TxValidator.Pending started = validator.startAfter(next, previous);
         HashCheckedBlock checked = hashChecked(next);
         if (checked == null || !validator.currentSnapshot().verifier().verify(checked,
                 block.getHeader().getNumber() + 1, ByteString.copyFrom(BlockHashes.headerHash(block.getHeader())))
                 .isValid()) {
             validator.abandon(started);
-            return null;
+            return new Early(null, null);
         }
         return new Early(started, checked);
+    }
+
+    /** Drops every block of the window, waiting for their workers. */
+    private void abandonAll(ArrayDeque<Early> window) {
+        for (Early early = window.pollFirst(); early != null; early = window.pollFirst()) {
+            if (early.pending != null) {
+                validator.abandon(early.pending);
+            }
+        }
     }
 
     private CommittedBlock commitValidated(ValidatedBlock validated, PreparedBlock prepared) {
@@ -347,6 +404,7 @@ public final class BlockCommitter implements AutoCloseable {
         private final TxValidator.Builder validator = TxValidator.builder();
         private ChannelLedger ledger;
         private Supplier<ChannelConfig> channelConfig;
+        private int lookahead = DEFAULT_LOOKAHEAD;
 
         private Builder() {
         }
@@ -380,6 +438,22 @@ public final class BlockCommitter implements AutoCloseable {
         /** Number of validator threads (Fabric's {@code peer.validatorPoolSize}; default: CPUs). */
         public Builder validatorPoolSize(int value) {
             validator.validatorPoolSize(value);
+            return this;
+        }
+
+        /**
+         * How many of the following blocks {@link #commit(List)} validates while it commits one (default
+         * {@value #DEFAULT_LOOKAHEAD}). While a block is written to the ledger, mostly waiting for its
+         * {@code fdatasync}, the workers validate up to this many blocks ahead; with 2, a write that takes as long as
+         * two blocks' validation idles no worker, which absorbs the disk's slow syncs. Each block in flight holds its
+         * parsed transactions in memory; a block validated ahead is validated again if a block committed before it
+         * changed what it read. {@code 0} validates each block only once the one before it is committed.
+         */
+        public Builder validationLookahead(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("validationLookahead must not be negative, got " + value);
+            }
+            this.lookahead = value;
             return this;
         }
 

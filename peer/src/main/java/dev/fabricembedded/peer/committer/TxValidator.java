@@ -53,9 +53,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Threads: {@link #validate} is called by one thread at a time (the channel's committing thread, which waits for
- * the workers; {@link BlockCommitter} may instead start a block before the previous one is finished and finish it
- * after committing the previous one: at most two blocks in flight, the later one's transactions queued behind the
- * earlier one's); the workers only read shared, immutable or thread-safe state and write their own
+ * the workers; {@link BlockCommitter} may instead start the following blocks before a block is finished and finish
+ * each after committing the one before it: a few blocks in flight, each one's transactions queued behind the
+ * earlier ones'); the workers only read shared, immutable or thread-safe state and write their own
  * result slots, which the committing thread reads after the workers' futures complete. {@link #close} stops the
  * workers. The validator reads the ledger but never writes it.
  */
@@ -123,6 +123,8 @@ public final class TxValidator implements AutoCloseable {
         private final ParsedTransaction[] parsed;
         private final RuntimeException[] failures;
         private final List<Future<?>> running;
+        /** Set when the results will not be used: the workers stop at their next transaction. */
+        private volatile boolean abandoned;
 
         private Pending(Block block, BlockContext context, BlockStateCache state, int count,
                         List<Future<?>> running) {
@@ -136,12 +138,29 @@ public final class TxValidator implements AutoCloseable {
         }
     }
 
-    /** Starts the per-transaction checks of a block on the workers and returns at once. */
+    /**
+     * Starts the per-transaction checks of a block on the workers and returns at once. Its reads of the committed
+     * state are exact (the caller commits nothing until it is finished), so {@link #finish} may complete it.
+     */
     Pending start(Block block) {
+        return start(block, new BlockStateCache(committedState));
+    }
+
+    /**
+     * Starts the checks of a block before {@code previous} (the block before it, itself started and not committed
+     * yet) is committed; they queue behind {@code previous}'s. It must be completed by {@link #finishIfCurrent}, which
+     * re-checks every state value it used: so its state reads may take values {@code previous}'s validation already
+     * read instead of reading the committed state, which a commit in progress holds exclusively; a worker on this
+     * block then does not wait for that commit.
+     */
+    Pending startAfter(Block block, Pending previous) {
+        return start(block, new BlockStateCache(committedState, previous.state));
+    }
+
+    private Pending start(Block block, BlockStateCache state) {
         Objects.requireNonNull(block, "block");
         long number = block.getHeader().getNumber();
         ChannelSnapshot channel = snapshot(channelConfig.get());
-        BlockStateCache state = new BlockStateCache(committedState);
         BlockContext context = new BlockContext(number, channel, state, new ChaincodeDefinitions(state), ledger, plugins,
                 systemChaincodes);
         List<ByteString> data = block.getData().getDataList();
@@ -151,7 +170,7 @@ public final class TxValidator implements AutoCloseable {
         try {
             for (int t = 0; t < Math.min(poolSize, count); t++) {
                 pending.running.add(workers.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    for (int i = next.getAndIncrement(); i < count && !pending.abandoned; i = next.getAndIncrement()) {
                         try {
                             CheckedTransaction checked = envelopeValidator.validate(i, data.get(i), context);
                             pending.results[i] = checked.verdict();
@@ -172,21 +191,56 @@ public final class TxValidator implements AutoCloseable {
     }
 
     /**
-     * Finishes a block started before the previous block was committed, if its checks would come out the same now:
-     * the same configuration is in force, and every committed value they read is unchanged (read again after the
-     * workers are done, so no read escapes the comparison). A txid committed meanwhile is caught by the ledger's own
-     * duplicate check. Empty when the block must be validated again.
+     * Finishes a block started before the blocks before it were committed, if its checks would come out the same
+     * now, once the block just before it is committed: the same configuration is in force, every committed value
+     * they used is unchanged (read again after the workers are done, so no read escapes the comparison), and none
+     * of its transaction ids was committed meanwhile ({@code committedTxIds}: the ids of every block committed since
+     * it was started). The last condition matters although the ledger's own duplicate check refuses such an id
+     * again: committed one by one, the transaction would have been {@code DUPLICATE_TXID} before its endorsements
+     * were checked, and would not count as a valid upgrade in the block passes. Empty when the block must be
+     * validated again (its results are then dropped).
      *
      * @throws BlockValidationException on an execution failure of a current validation
      */
-    Optional<ValidatedBlock> finishIfCurrent(Pending pending) {
+    Optional<ValidatedBlock> finishIfCurrent(Pending pending, List<List<String>> committedTxIds) {
         await(pending);
-        boolean current = pending.context.channel() == snapshot(channelConfig.get()) && pending.state.isUnchanged();
-        return current ? Optional.of(finish(pending)) : Optional.empty();
+        boolean current = pending.context.channel() == snapshot(channelConfig.get())
+                && !reusesTxIds(pending, committedTxIds) && pending.state.isUnchanged();
+        if (!current) {
+            pending.state.detach();
+            return Optional.empty();
+        }
+        return Optional.of(finish(pending));
     }
 
-    /** Waits for a started block's workers and drops its results. */
+    /** Whether a transaction of the block (as its checks read it) has an id among {@code committedTxIds}. */
+    private static boolean reusesTxIds(Pending pending, List<List<String>> committedTxIds) {
+        if (committedTxIds.isEmpty()) {
+            return false;
+        }
+        Set<String> ids = new HashSet<>(pending.results.length * 2);
+        for (ValidatedTransaction tx : pending.results) {
+            if (tx != null && !tx.txId().isEmpty()) {
+                ids.add(tx.txId());
+            }
+        }
+        for (List<String> block : committedTxIds) {
+            for (String txId : block) {
+                if (ids.contains(txId)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Drops a started block: its workers stop at their next transaction, and this waits for them (no task of the
+     * block runs once it returns).
+     */
     void abandon(Pending pending) {
+        pending.abandoned = true;
+        pending.state.detach();
         try {
             await(pending);
         } catch (BlockValidationException e) {
@@ -201,6 +255,7 @@ public final class TxValidator implements AutoCloseable {
      */
     ValidatedBlock finish(Pending pending) {
         await(pending);
+        pending.state.detach();
         long number = pending.context.blockNumber();
         ValidatedTransaction[] results = pending.results;
         int count = results.length;
