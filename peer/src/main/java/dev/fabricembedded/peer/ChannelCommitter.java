@@ -21,9 +21,9 @@ interface ChannelCommitter extends AutoCloseable {
     CommittedBlock commit(Block block);
 
     /**
-     * Validates and commits consecutive blocks, in order, with the outcome of committing them one by one (block
-     * {@code k + 1} is validated while block {@code k} is written), handing each to {@code committed} as soon as it is
-     * in the ledger.
+     * Validates and commits consecutive blocks, in order, with the outcome of committing them one by one (the next
+     * blocks are validated while block {@code k} is written), handing each to {@code committed} as soon as it is in
+     * the ledger.
      *
      * @throws RuntimeException when a block cannot be committed: the blocks before it are committed and were handed
      *                          to {@code committed}, it and the later ones are not

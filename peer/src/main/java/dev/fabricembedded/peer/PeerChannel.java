@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  *
  * <p>When several blocks are waiting at the orderer (catching up after a restart, or blocks cut faster than they are
  * committed) the subscription hands them over together ({@link BlockBatchListener}) and the committer pipelines them:
- * block {@code k + 1} is validated while block {@code k} is written. Each block's events are still published on the
+ * the next blocks are validated while block {@code k} is written. Each block's events are still published on the
  * delivery thread as soon as that block is in the ledger, in order, and the outcome is the one of committing the
  * blocks one at a time; a failing block stops the channel after the blocks before it are committed and published.
  *

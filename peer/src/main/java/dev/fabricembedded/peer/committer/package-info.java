@@ -18,7 +18,8 @@
  * progress and runs the block passes and the ledger commit; the per-transaction checks of one block run in parallel
  * on the committer's validator pool ({@code committer-<channel>-validator-<n>}), whose workers only read immutable
  * or thread-safe state and write their own result slots; consecutive blocks queue on the pool one behind the other
- * (at most two in flight), so the workers go from one block to the next without waiting. The pool is stopped by
+ * (at most {@code validationLookahead + 1} in flight), so the workers go from one block to the next without waiting,
+ * also while a block waits for its sync. The pool is stopped by
  * {@link dev.fabricembedded.peer.committer.BlockCommitter#close()}.
  */
 package dev.fabricembedded.peer.committer;

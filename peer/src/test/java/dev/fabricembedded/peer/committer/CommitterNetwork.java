@@ -128,6 +128,20 @@ final class CommitterNetwork implements AutoCloseable {
         return orderer.sign(unsignedBlock(ledger.height(), ledger.chainInfo().getCurrentBlockHash(), data), 0);
     }
 
+    /** Orderer-signed blocks continuing the ledger's chain, one per list of envelopes (none of them committed). */
+    List<Block> chain(List<List<Envelope>> contents) {
+        List<Block> blocks = new ArrayList<>();
+        long number = ledger.height();
+        ByteString previous = ledger.chainInfo().getCurrentBlockHash();
+        for (List<Envelope> envelopes : contents) {
+            Block block = signedByOrderer(unsignedBlock(number++, previous,
+                    envelopes.stream().map(Envelope::toByteString).toList()));
+            previous = ByteString.copyFrom(BlockHashes.headerHash(block.getHeader()));
+            blocks.add(block);
+        }
+        return blocks;
+    }
+
     /** The block signed by the orderer (LAST_CONFIG 0). */
     Block signedByOrderer(Block block) {
         return orderer.sign(block, 0);

@@ -16,7 +16,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
 import dev.fabricembedded.ledger.BlockRejectedException;
-import dev.fabricembedded.ledger.block.BlockHashes;
 import dev.fabricembedded.orderer.block.BlockSigner;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -170,16 +169,8 @@ class ConsecutiveBlocksTest {
     }
 
     /** Orderer-signed blocks continuing the ledger's chain, one per list of envelopes. */
+    @SafeVarargs
     private List<Block> chain(List<Envelope>... contents) {
-        List<Block> blocks = new ArrayList<>();
-        long number = net.ledger.height();
-        ByteString previous = net.ledger.chainInfo().getCurrentBlockHash();
-        for (List<Envelope> envelopes : contents) {
-            Block block = net.signedByOrderer(CommitterNetwork.unsignedBlock(number++, previous,
-                    envelopes.stream().map(Envelope::toByteString).toList()));
-            previous = ByteString.copyFrom(BlockHashes.headerHash(block.getHeader()));
-            blocks.add(block);
-        }
-        return blocks;
+        return net.chain(List.of(contents));
     }
 }

@@ -15,7 +15,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
 import dev.fabricembedded.ledger.BlockRejectedException;
-import dev.fabricembedded.ledger.block.BlockHashes;
 import dev.fabricembedded.orderer.block.BlockSigner;
 import dev.fabricembedded.orderer.channelconfig.ChannelConfig;
 import dev.fabricembedded.scc.vscc.DefaultValidation;
@@ -82,7 +81,7 @@ class ValidationLookaheadTest {
                 b -> b.validationLookahead(0));
              CommitterNetwork window = new CommitterNetwork(dir.resolve("window"),
                      b -> b.validationLookahead(lookahead))) {
-            List<Block> blocks = chain(oneByOne, contents);
+            List<Block> blocks = oneByOne.chain(contents);
             List<CommittedBlock> reference = new ArrayList<>();
             for (Block block : blocks) {
                 reference.add(oneByOne.committer.commit(block));
@@ -113,7 +112,7 @@ class ValidationLookaheadTest {
         try (CommitterNetwork net = new CommitterNetwork(dir, b -> b.validationLookahead(2)
                 .channelConfig(config::get))) {
             net.commit(deploy("mycc", "1.0", OR_POLICY).build());
-            List<Block> blocks = chain(net, List.of(
+            List<Block> blocks = net.chain(List.of(
                     List.of(invoke("mycc", "1.0").writes("mycc", "a", "1").build()),
                     List.of(invoke("mycc", "1.0").writes("mycc", "b", "1").build()),
                     List.of(invoke("mycc", "1.0").writes("mycc", "c", "1").build()),
@@ -143,7 +142,7 @@ class ValidationLookaheadTest {
     void aBlockRefusedAnywhereInTheWindowLeavesTheLedgerAtTheBlockBeforeIt(int refused) {
         try (CommitterNetwork net = new CommitterNetwork(dir, b -> b.validationLookahead(2))) {
             net.commit(deploy("mycc", "1.0", OR_POLICY).build());
-            List<Block> blocks = new ArrayList<>(chain(net, List.of(
+            List<Block> blocks = new ArrayList<>(net.chain(List.of(
                     List.of(invoke("mycc", "1.0").writes("mycc", "a", "1").build()),
                     List.of(invoke("mycc", "1.0").writes("mycc", "b", "1").build()),
                     List.of(invoke("mycc", "1.0").writes("mycc", "c", "1").build()),
@@ -165,7 +164,7 @@ class ValidationLookaheadTest {
                         .isEqualTo(i < refused ? "1".getBytes() : null);
             }
             // the same blocks, the refused one corrected, commit from there on
-            List<Block> rest = chain(net, List.of(List.of(invoke("mycc", "1.0").writes("mycc", "z", "1").build())));
+            List<Block> rest = net.chain(List.of(List.of(invoke("mycc", "1.0").writes("mycc", "z", "1").build())));
             assertCodes(net.committer.commit(rest).get(0), TxValidationCode.VALID);
         }
     }
@@ -199,7 +198,7 @@ class ValidationLookaheadTest {
             for (int i = 0; i < 8; i++) {
                 slow.add(invoke("slowcc", "1.0").writes("slowcc", "k" + i, "v").build());
             }
-            List<Block> blocks = chain(net, List.of(
+            List<Block> blocks = net.chain(List.of(
                     List.of(invoke("mycc", "1.0").writes("mycc", "a", "1").build()),
                     // its plugin does not exist: an execution failure, the block is not committed
                     List.of(invoke("brokencc", "1.0").writes("brokencc", "b", "1").build()),
@@ -219,7 +218,7 @@ class ValidationLookaheadTest {
             int ranBefore = ran.get();
             assertThat(running.get()).isZero();
             // the block validated ahead and dropped is committed in its turn, validated again
-            Block third = chain(net, List.of(slow)).get(0);
+            Block third = net.chain(List.of(slow)).get(0);
             assertCodes(net.committer.commit(third), TxValidationCode.VALID, TxValidationCode.VALID,
                     TxValidationCode.VALID, TxValidationCode.VALID, TxValidationCode.VALID, TxValidationCode.VALID,
                     TxValidationCode.VALID, TxValidationCode.VALID);
@@ -236,19 +235,5 @@ class ValidationLookaheadTest {
 
     private static TxValidationCode[] codes(TxValidationCode... codes) {
         return codes;
-    }
-
-    /** Orderer-signed blocks continuing {@code net}'s chain, one per list of envelopes. */
-    private static List<Block> chain(CommitterNetwork net, List<List<Envelope>> contents) {
-        List<Block> blocks = new ArrayList<>();
-        long number = net.ledger.height();
-        ByteString previous = net.ledger.chainInfo().getCurrentBlockHash();
-        for (List<Envelope> envelopes : contents) {
-            Block block = net.signedByOrderer(CommitterNetwork.unsignedBlock(number++, previous,
-                    envelopes.stream().map(Envelope::toByteString).toList()));
-            previous = ByteString.copyFrom(BlockHashes.headerHash(block.getHeader()));
-            blocks.add(block);
-        }
-        return blocks;
     }
 }
