@@ -10,7 +10,10 @@ import dev.fabricembedded.ipc.InboundLease;
 import dev.fabricembedded.ipc.loop.FrameEventLoop;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
@@ -89,10 +92,14 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
     private final AtomicBoolean released = new AtomicBoolean();
     private final CountDownLatch releasedLatch = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** This channel's lanes ({@link Lane}), made by the creator with the directory and opened by both sides at open. */
+    private final List<Lane> lanes;
+    /** The lanes no conversation uses now (the creator hands them out). */
+    private final ConcurrentLinkedQueue<Lane> freeLanes = new ConcurrentLinkedQueue<>();
 
     private ChronicleChannel(ChronicleChannelBuilder settings, ChannelDirectory directory, boolean creator,
                              FrameHandler handler, SingleChronicleQueue outbound, SingleChronicleQueue inboundQueue,
-                             Doorbell inboundBell, Doorbell outboundBell) {
+                             Doorbell inboundBell, Doorbell outboundBell, List<Lane> lanes) {
         this.name = settings.name();
         this.directory = directory;
         this.creator = creator;
@@ -112,6 +119,48 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
                 this::release);
         this.livenessThread = new Thread(this::watchLiveness, "ipc-" + name + "-liveness");
         this.livenessThread.setDaemon(true);
+        this.lanes = lanes;
+        this.freeLanes.addAll(lanes);
+    }
+
+    /**
+     * This channel's lanes ({@link Lane}): the attaching side serves each on a thread of its own; the creating side
+     * hands them out to conversations with {@link #tryAcquireLane()}. Empty for a channel without lanes.
+     */
+    public List<Lane> lanes() {
+        return lanes;
+    }
+
+    /**
+     * A lane for one conversation, exclusively, or {@code null} when every lane is taken, none is attached yet (the
+     * other side opens its ends before it speaks on the channel, so a side that does not serve lanes is never sent
+     * anything on one), or the channel has none: the conversation then goes through the channel. Give it back with
+     * {@link #releaseLane} once no frame of the conversation can still arrive on it. Thread-safe.
+     */
+    public Lane tryAcquireLane() {
+        Lane lane;
+        while ((lane = freeLanes.poll()) != null) {
+            if (!lane.isOpen()) {
+                continue;
+            }
+            if (lane.isAttached()) {
+                return lane;
+            }
+            freeLanes.add(lane);
+            return null;
+        }
+        return null;
+    }
+
+    /**
+     * Gives back a lane taken with {@link #tryAcquireLane()}. Only after a conversation that ended cleanly: a lane whose
+     * conversation was abandoned (a timeout, the answer may still come) must not be given back; it stays out of use
+     * until the channel closes. A closed lane is dropped.
+     */
+    public void releaseLane(Lane lane) {
+        if (lanes.contains(lane) && lane.isOpen()) {
+            freeLanes.add(lane);
+        }
     }
 
     /** Starts configuring a channel whose directory is {@code dir}. */
@@ -127,6 +176,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         SingleChronicleQueue inbound = null;
         Doorbell inboundBell = null;
         Doorbell outboundBell = null;
+        List<Lane> lanes = new ArrayList<>();
         try {
             if (directory.hasDoorbells()) {
                 inboundBell = Doorbell.open(directory.path(), creator);
@@ -136,11 +186,19 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
             Path inPath = creator ? directory.attacherToCreator() : directory.creatorToAttacher();
             outbound = SingleChronicleQueueBuilder.binary(outPath).rollCycle(rollCycle).blockSize(blockSize).build();
             inbound = SingleChronicleQueueBuilder.binary(inPath).rollCycle(rollCycle).blockSize(blockSize).build();
+            for (int i = 0; i < directory.lanes(); i++) {
+                Path laneDir = Lane.directory(directory.path(), i);
+                String laneName = settings.name() + "-lane-" + i;
+                lanes.add(creator
+                        ? Lane.openCreator(laneDir, laneName, directory.maxFrameSize(), rollCycle, settings.waitStrategy())
+                        : Lane.openAttacher(laneDir, laneName, directory.maxFrameSize(), rollCycle, settings.waitStrategy()));
+            }
             ChronicleChannel channel = new ChronicleChannel(settings, directory, creator, handler, outbound, inbound,
-                    inboundBell, outboundBell);
+                    inboundBell, outboundBell, List.copyOf(lanes));
             channel.start();
             return channel;
         } catch (RuntimeException | Error e) {
+            lanes.forEach(Lane::close);
             if (inboundBell != null) {
                 inboundBell.close();
             }
@@ -370,6 +428,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         long seenRead = 0;
         long silentNanos = 0;
         long unrungNanos = 0;
+        long laneNetNanos = 0;
         long last = System.nanoTime();
         while (running) {
             LockSupport.parkNanos(this, tick);
@@ -387,6 +446,14 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
             } else if ((quietNanos += elapsed) >= keepaliveNanos) {
                 write(FrameKind.KEEPALIVE, NO_PAYLOAD);
                 quietNanos = 0;
+            }
+
+            boolean laneNet = (laneNetNanos += elapsed) >= keepaliveNanos;
+            if (laneNet) {
+                laneNetNanos = 0;
+            }
+            for (Lane lane : lanes) {
+                lane.tick(now, laneNet);
             }
 
             if (loop.wakesOnInput() && (unrungNanos += elapsed) >= keepaliveNanos) {
@@ -435,6 +502,8 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         if (!released.compareAndSet(false, true)) {
             return;
         }
+        // wakes the lanes' sleeping owners, who then learn that the channel is gone
+        lanes.forEach(Lane::close);
         try {
             running = false;
             LockSupport.unpark(livenessThread);
