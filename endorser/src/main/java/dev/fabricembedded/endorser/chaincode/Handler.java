@@ -16,6 +16,7 @@ import dev.fabricembedded.scc.ccprovider.ChaincodeData;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -108,6 +109,9 @@ final class Handler implements FrameHandler {
     private final AtomicInteger ownFrameReaders = new AtomicInteger();
     /** Frames executing threads read and served themselves. */
     private final LongAdder framesServedByExecutingThreads = new LongAdder();
+    /** Executions over a lane of the channel, now and since the start (for tests). */
+    private final AtomicInteger executionsOnLanes = new AtomicInteger();
+    private final LongAdder executionsOverLanes = new LongAdder();
     private volatile FrameChannel channel;
     /** Owned by the event-loop thread. */
     private HandlerState state = HandlerState.CREATED;
@@ -148,6 +152,21 @@ final class Handler implements FrameHandler {
         return channel instanceof HandlerExecutor loop && loop.coresSaturated();
     }
 
+    /** The lanes of the chaincode's channel (for tests). */
+    List<Lane> lanes() {
+        return channel instanceof ChronicleChannel chronicle ? chronicle.lanes() : List.of();
+    }
+
+    /** How many executions are running over a lane of the channel now (for tests). */
+    int executionsOnLanes() {
+        return executionsOnLanes.get();
+    }
+
+    /** How many executions have run over a lane of the channel (for tests). */
+    long executionsOverLanes() {
+        return executionsOverLanes.sum();
+    }
+
     /** How many frames executing threads have read and served themselves, not the event-loop thread (for tests). */
     long framesServedByExecutingThreads() {
         return framesServedByExecutingThreads.sum();
@@ -177,11 +196,14 @@ final class Handler implements FrameHandler {
             final Lane lane = out instanceof ChronicleChannel chronicle ? chronicle.tryAcquireLane() : null;
             if (lane != null) {
                 boolean clean = false;
+                executionsOverLanes.increment();
+                executionsOnLanes.incrementAndGet();
                 try {
                     final ChaincodeMessage answer = executeOnLane(lane, toSend, message, transaction, timeout);
                     clean = true;
                     return answer;
                 } finally {
+                    executionsOnLanes.decrementAndGet();
                     if (clean) {
                         ((ChronicleChannel) out).releaseLane(lane);
                     } else {

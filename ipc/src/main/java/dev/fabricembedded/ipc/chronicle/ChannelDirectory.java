@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *   creator.bell, attacher.bell  FIFOs the creating / attaching side's event loop blocks on when idle ({@link Doorbell})
  *   doorbells                  the two bells' shared state words (128 bytes, memory-mapped by both sides)
  *   lane-0/, lane-1/, ...      the channel's lanes ({@link Lane}), each with the same queues, bells and state file
- *                              as above and an {@code attached} marker, announced by {@code lanes=N}
+ *                              as above and a {@code served} marker, announced by {@code lanes=N}
  * </pre>
  *
  * <p>The doorbells are made when the channel is created, unless disabled or impossible (no {@code mkfifo}): then

@@ -132,9 +132,9 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
     }
 
     /**
-     * A lane for one conversation, exclusively, or {@code null} when every lane is taken, none is attached yet (the
-     * other side opens its ends before it speaks on the channel, so a side that does not serve lanes is never sent
-     * anything on one), or the channel has none: the conversation then goes through the channel. Give it back with
+     * A lane for one conversation, exclusively, or {@code null} when every lane is taken, none is served yet
+     * ({@link Lane#announceServed()}: a side that does not serve lanes is never sent anything on one), or the channel
+     * has none: the conversation then goes through the channel. Give it back with
      * {@link #releaseLane} once no frame of the conversation can still arrive on it. Thread-safe.
      */
     public Lane tryAcquireLane() {
@@ -143,7 +143,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
             if (!lane.isOpen()) {
                 continue;
             }
-            if (lane.isAttached()) {
+            if (lane.isServed()) {
                 return lane;
             }
             freeLanes.add(lane);

@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Layout (a subdirectory {@code lane-<n>} of the channel directory, made by the creator with the channel):
  * {@code creator-to-attacher/} and {@code attacher-to-creator/} (Chronicle Queues, frames as {@link FrameCodec}
- * writes them), the two FIFOs and the state file of {@link Doorbell}, and {@code attached}, an empty file the attacher
- * makes once its end is open: the creator uses a lane only after that, so a chaincode process that does not serve
- * lanes (or not yet) is never sent a frame it will not read.
+ * writes them), the two FIFOs and the state file of {@link Doorbell}, and {@code served}, an empty file the attacher
+ * makes once a thread serves its end ({@link #announceServed()}): the creator uses a lane only after that, so a side
+ * that does not serve lanes (or not yet) is never sent a frame it will not read.
  *
  * <p>Threads: {@link #send} and {@link #receive} by the lane's current owner only (one thread at a time; the
  * creator's owners take and give back lanes through {@link ChronicleChannel#tryAcquireLane()}, which orders them);
@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
 public final class Lane implements FrameChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
-    static final String ATTACHED = "attached";
+    static final String SERVED = "served";
     private static final String CREATOR_TO_ATTACHER = "creator-to-attacher";
     private static final String ATTACHER_TO_CREATOR = "attacher-to-creator";
     private static final byte[] NO_PAYLOAD = new byte[0];
@@ -89,7 +89,7 @@ public final class Lane implements FrameChannel {
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean closed;
     private volatile boolean remoteClosed;
-    private volatile boolean attached;
+    private volatile boolean served;
     /** {@link System#nanoTime()} after which a sleeping owner must be woken; {@code Long.MAX_VALUE} when not asleep. */
     private volatile long sleepDeadline = Long.MAX_VALUE;
 
@@ -135,19 +135,30 @@ public final class Lane implements FrameChannel {
         return new Lane(name, dir, true, maxFrameSize, rollCycle, strategy);
     }
 
-    /** Opens the attacher's end of a lane and tells the creator it is served ({@value #ATTACHED}). */
+    /** Opens the attacher's end of a lane; the creator hands the lane out once it is {@linkplain #announceServed served}. */
     static Lane openAttacher(Path dir, String name, int maxFrameSize, RollCycle rollCycle, WaitStrategy strategy) {
-        Lane lane = new Lane(name, dir, false, maxFrameSize, rollCycle, strategy);
-        try {
-            Files.createFile(dir.resolve(ATTACHED));
-        } catch (FileAlreadyExistsException e) {
-            // attached before, by a process that is gone; the creator's channel would have been replaced then
-            LOG.debug("lane {} was attached before", name);
-        } catch (IOException e) {
-            lane.close();
-            throw new UncheckedIOException("cannot mark lane " + dir + " attached: " + e.getMessage(), e);
+        return new Lane(name, dir, false, maxFrameSize, rollCycle, strategy);
+    }
+
+    /**
+     * On the attaching end, by the thread that will serve the lane, before the attaching side speaks on the channel:
+     * tells the creator that conversations on this lane will be answered ({@value #SERVED}). An attaching side that
+     * never calls it (one that reads only the channel) is never sent anything on the lane.
+     *
+     * @throws IllegalStateException on the creating end
+     * @throws UncheckedIOException  if the marker cannot be written
+     */
+    public void announceServed() {
+        if (creator) {
+            throw new IllegalStateException("lane " + name + ": only the attaching end serves a lane");
         }
-        return lane;
+        try {
+            Files.createFile(dir.resolve(SERVED));
+        } catch (FileAlreadyExistsException e) {
+            LOG.debug("lane {} was announced served before", name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot mark lane " + dir + " served: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -167,14 +178,14 @@ public final class Lane implements FrameChannel {
     }
 
     /**
-     * Whether the other end is open and serving the lane; always {@code true} on the attaching end. Once {@code true}
-     * it stays so (checked on the file system until then).
+     * Whether the attaching end announced that it serves the lane ({@link #announceServed()}); always {@code true} on
+     * the attaching end. Once {@code true} it stays so (looked up on the file system until then).
      */
-    public boolean isAttached() {
-        if (!attached && (!creator || Files.exists(dir.resolve(ATTACHED)))) {
-            attached = true;
+    public boolean isServed() {
+        if (!served && (!creator || Files.exists(dir.resolve(SERVED)))) {
+            served = true;
         }
-        return attached;
+        return served;
     }
 
     /**
@@ -184,6 +195,11 @@ public final class Lane implements FrameChannel {
      */
     public void coresSaturated(boolean saturated) {
         outboundBell.coresSaturated(saturated);
+    }
+
+    /** The lane's saturation hint as both ends read it now. */
+    public boolean coresSaturated() {
+        return inboundBell.coresSaturated();
     }
 
     /**
@@ -325,6 +341,11 @@ public final class Lane implements FrameChannel {
             }
             // keepalives are not sent on lanes; read on
         }
+    }
+
+    /** Whether this end's owner announced that it sleeps on the doorbell (or is about to); for tests. */
+    boolean asleep() {
+        return inboundBell.sleepAnnounced();
     }
 
     /**

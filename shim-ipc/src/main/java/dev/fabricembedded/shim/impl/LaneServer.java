@@ -37,11 +37,15 @@ final class LaneServer implements Runnable {
         this.completeFailedInvokes = completeFailedInvokes;
     }
 
-    /** Starts a daemon thread per lane; the chaincode's invocations follow the same rules as on the workers. */
+    /**
+     * Announces every lane served and starts a daemon thread per lane; the chaincode's invocations follow the same
+     * rules as on the workers. Called before REGISTER, so the peer finds the lanes served once the chaincode is ready.
+     */
     static List<Thread> startAll(final String chaincodeId, final List<Lane> lanes, final Chaincode chaincode,
             final WaitStrategy waitStrategy, final boolean completeFailedInvokes) {
         final List<Thread> threads = new ArrayList<>(lanes.size());
         for (int i = 0; i < lanes.size(); i++) {
+            lanes.get(i).announceServed();
             final Thread thread = new Thread(new LaneServer(lanes.get(i), chaincode, waitStrategy,
                     completeFailedInvokes), "chaincode-" + chaincodeId + "-lane-" + i);
             thread.setDaemon(true);
