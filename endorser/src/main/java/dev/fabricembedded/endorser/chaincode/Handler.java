@@ -85,8 +85,12 @@ import org.slf4j.LoggerFactory;
  * frame goes on to the event-loop thread in queue order. Once its wait strategy would park, it gives the lease back and
  * parks until the answer (delivered by the event-loop thread) wakes it. Only one execution holds the lease at a time;
  * the others wait the ordinary way.</li>
+ * <li>An executing thread that got a lane of the channel ({@link ChronicleChannel#tryAcquireLane()}, first choice)
+ * does not touch the channel at all: it sends INIT/TRANSACTION on the lane and reads every frame of its conversation
+ * from the lane itself, asleep on the lane's doorbell between them, serving the requests with the same code and
+ * answering on the lane (see {@code executeOnLane}). A lane carries one conversation at a time.</li>
  * <li>A support worker serves INVOKE_CHAINCODE (it waits for another chaincode), never claimed by an executing
- * thread.</li>
+ * thread; its answer goes out on the channel or lane the request came on.</li>
  * </ul>
  * What request serving reads off the event-loop thread is safely published: the registered chaincode ({@code
  * instance}) and the channel are volatile, {@code state} is not read at all (an execution only starts once the

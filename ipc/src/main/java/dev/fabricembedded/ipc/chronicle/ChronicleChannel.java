@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A thread waiting for an answer may take over reading the inbound queue for a while
  * ({@link #tryLeaseInbound()}): the answer then crosses one polling thread in each process, not two in this one.
+ * A channel may also have lanes ({@link Lane}, {@link ChronicleChannelBuilder#lanes(int)}): synchronous side paths
+ * that carry one conversation each, with no event loop, handed out by {@link #tryAcquireLane()}; the liveness thread
+ * bounds their sleeps, and the channel closes them when it closes.
  * {@link #send} may be called from any thread; writes are serialized, so the outbound queue has a single
  * writer. A corrupt or truncated inbound frame closes the channel with {@code CORRUPT_FRAME}; an excerpt left
  * half-written by a dying writer is never read, and the liveness thread ends the wait.
