@@ -5,6 +5,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fabricembedded.ipc.ChannelClosedException;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
+import dev.fabricembedded.ipc.chronicle.ChronicleChannel;
+import dev.fabricembedded.ipc.chronicle.Lane;
 import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ipc.HandlerExecutor;
 import dev.fabricembedded.ledger.ChannelLedger;
@@ -14,6 +16,7 @@ import dev.fabricembedded.scc.ccprovider.ChaincodeData;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -82,8 +85,12 @@ import org.slf4j.LoggerFactory;
  * frame goes on to the event-loop thread in queue order. Once its wait strategy would park, it gives the lease back and
  * parks until the answer (delivered by the event-loop thread) wakes it. Only one execution holds the lease at a time;
  * the others wait the ordinary way.</li>
+ * <li>An executing thread that got a lane of the channel ({@link ChronicleChannel#tryAcquireLane()}, first choice)
+ * does not touch the channel at all: it sends INIT/TRANSACTION on the lane and reads every frame of its conversation
+ * from the lane itself, asleep on the lane's doorbell between them, serving the requests with the same code and
+ * answering on the lane (see {@code executeOnLane}). A lane carries one conversation at a time.</li>
  * <li>A support worker serves INVOKE_CHAINCODE (it waits for another chaincode), never claimed by an executing
- * thread.</li>
+ * thread; its answer goes out on the channel or lane the request came on.</li>
  * </ul>
  * What request serving reads off the event-loop thread is safely published: the registered chaincode ({@code
  * instance}) and the channel are volatile, {@code state} is not read at all (an execution only starts once the
@@ -106,6 +113,9 @@ final class Handler implements FrameHandler {
     private final AtomicInteger ownFrameReaders = new AtomicInteger();
     /** Frames executing threads read and served themselves. */
     private final LongAdder framesServedByExecutingThreads = new LongAdder();
+    /** Executions over a lane of the channel, now and since the start (for tests). */
+    private final AtomicInteger executionsOnLanes = new AtomicInteger();
+    private final LongAdder executionsOverLanes = new LongAdder();
     private volatile FrameChannel channel;
     /** Owned by the event-loop thread. */
     private HandlerState state = HandlerState.CREATED;
@@ -146,6 +156,21 @@ final class Handler implements FrameHandler {
         return channel instanceof HandlerExecutor loop && loop.coresSaturated();
     }
 
+    /** The lanes of the chaincode's channel (for tests). */
+    List<Lane> lanes() {
+        return channel instanceof ChronicleChannel chronicle ? chronicle.lanes() : List.of();
+    }
+
+    /** How many executions are running over a lane of the channel now (for tests). */
+    int executionsOnLanes() {
+        return executionsOnLanes.get();
+    }
+
+    /** How many executions have run over a lane of the channel (for tests). */
+    long executionsOverLanes() {
+        return executionsOverLanes.sum();
+    }
+
     /** How many frames executing threads have read and served themselves, not the event-loop thread (for tests). */
     long framesServedByExecutingThreads() {
         return framesServedByExecutingThreads.sum();
@@ -172,6 +197,26 @@ final class Handler implements FrameHandler {
             }
             final ChaincodeMessage toSend = context.proposal() != null
                     ? message.toBuilder().setProposal(context.signedProposal()).build() : message;
+            final Lane lane = out instanceof ChronicleChannel chronicle ? chronicle.tryAcquireLane() : null;
+            if (lane != null) {
+                boolean clean = false;
+                executionsOverLanes.increment();
+                executionsOnLanes.incrementAndGet();
+                try {
+                    final ChaincodeMessage answer = executeOnLane(lane, toSend, message, transaction, timeout);
+                    clean = true;
+                    return answer;
+                } finally {
+                    executionsOnLanes.decrementAndGet();
+                    if (clean) {
+                        ((ChronicleChannel) out).releaseLane(lane);
+                    } else {
+                        // abandoned (timeout, interrupt, stream ended): a late frame must not reach the next
+                        // conversation, and the chaincode's thread on it learns that the conversation is over
+                        lane.close();
+                    }
+                }
+            }
             // taken before sending, so that the chaincode's first request is read here
             try (OwnFrameReader reader = OwnFrameReader.take(out, context.channelId(), context.txId(),
                     this::serveOwn)) {
@@ -187,6 +232,68 @@ final class Handler implements FrameHandler {
             }
         } finally {
             contexts.delete(transaction);
+        }
+    }
+
+    /**
+     * The execution over a lane of the chaincode's channel, which carries this transaction only: this thread sends
+     * INIT or TRANSACTION, then reads every frame of the conversation itself, serving the chaincode's requests with the
+     * code the event-loop thread runs and answering on the lane, until COMPLETED or ERROR. It sleeps on the lane's
+     * doorbell between frames (at once while the cores are saturated, else after the execution wait strategy's
+     * polls), and the chaincode's frame wakes it: one wake-up per hop. An abandoned conversation (timeout, interrupt,
+     * stream ended) closes its lane instead of giving it back, so that no late frame reaches the next one.
+     */
+    private ChaincodeMessage executeOnLane(final Lane lane, final ChaincodeMessage toSend, final ChaincodeMessage message,
+            final TransactionContext transaction, final Duration timeout) throws ChaincodeException {
+        // both processes' ends read the hint when they next wait (see ProposalLoad)
+        lane.coresSaturated(support.proposalLoad().saturated());
+        try {
+            lane.send(toSend.toByteArray());
+        } catch (ChannelClosedException e) {
+            throw new ChaincodeException(ChaincodeSupport.STREAM_TERMINATED);
+        } catch (RuntimeException e) {
+            // Fabric delivers a failed send to the waiting execution as an ERROR
+            return error(message, "[" + shortTxId(message.getTxid()) + "] error sending " + message.getType() + ": "
+                    + e.getMessage());
+        }
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            final long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                throw new ChaincodeException("timeout expired while executing transaction");
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ChaincodeException("interrupted while executing transaction");
+            }
+            final byte[] frame;
+            try {
+                frame = lane.receive(remaining);
+            } catch (ChannelClosedException e) {
+                throw new ChaincodeException(ChaincodeSupport.STREAM_TERMINATED);
+            }
+            if (frame == null) {
+                continue;
+            }
+            final ChaincodeMessage received;
+            try {
+                received = ChaincodeMessage.parseFrom(frame);
+            } catch (InvalidProtocolBufferException e) {
+                throw new ChaincodeException(ChaincodeSupport.STREAM_TERMINATED);
+            }
+            if (!received.getTxid().equals(message.getTxid()) || !received.getChannelId().equals(message.getChannelId())) {
+                LOG.debug("chaincode {}: {} for {} on lane {} ignored", chaincodeName(), received.getType(),
+                        received.getTxid(), lane.name());
+                continue;
+            }
+            framesServedByExecutingThreads.increment();
+            switch (received.getType()) {
+                case COMPLETED, ERROR -> {
+                    transaction.notify(received);
+                    return received;
+                }
+                case INVOKE_CHAINCODE -> handleInvokeChaincodeRequest(received, lane);
+                default -> handleTransaction(received, lane);
+            }
         }
     }
 
@@ -355,6 +462,10 @@ final class Handler implements FrameHandler {
 
     /** Fabric's {@code HandleTransaction} for the requests served on this thread. */
     private void handleTransaction(final ChaincodeMessage request) {
+        handleTransaction(request, channel);
+    }
+
+    private void handleTransaction(final ChaincodeMessage request, final FrameChannel out) {
         if (!registerRequest(request)) {
             return;
         }
@@ -371,7 +482,7 @@ final class Handler implements FrameHandler {
         } catch (ChaincodeException | RuntimeException e) {
             response = failed(request, e);
         }
-        finish(request, response);
+        finish(request, response, out);
     }
 
     private ChaincodeMessage serve(final ChaincodeMessage request, final TransactionContext transaction)
@@ -542,6 +653,10 @@ final class Handler implements FrameHandler {
     // ---- INVOKE_CHAINCODE (§3.7) ----
 
     private void handleInvokeChaincodeRequest(final ChaincodeMessage request) {
+        handleInvokeChaincodeRequest(request, channel);
+    }
+
+    private void handleInvokeChaincodeRequest(final ChaincodeMessage request, final FrameChannel out) {
         if (!registerRequest(request)) {
             return;
         }
@@ -549,7 +664,7 @@ final class Handler implements FrameHandler {
         try {
             transaction = txContextForInvoke(request);
         } catch (ChaincodeException | RuntimeException e) {
-            finish(request, failed(request, e));
+            finish(request, failed(request, e), out);
             return;
         }
         try {
@@ -561,10 +676,10 @@ final class Handler implements FrameHandler {
                 } catch (ChaincodeException | RuntimeException e) {
                     response = failed(request, e);
                 }
-                finish(request, response);
+                finish(request, response, out);
             });
         } catch (RejectedExecutionException e) {
-            finish(request, failed(request, new ChaincodeException("chaincode support is closed")));
+            finish(request, failed(request, new ChaincodeException("chaincode support is closed")), out);
         }
     }
 
@@ -674,8 +789,11 @@ final class Handler implements FrameHandler {
 
     /** Ends a request: frees its (channel, txid) and sends the answer (from any thread). */
     private void finish(final ChaincodeMessage request, final ChaincodeMessage response) {
+        finish(request, response, channel);
+    }
+
+    private void finish(final ChaincodeMessage request, final ChaincodeMessage response, final FrameChannel out) {
         activeRequests.remove(requestKey(request));
-        final FrameChannel out = channel;
         try {
             out.send(response.toByteArray());
         } catch (ChannelClosedException e) {

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #saturated()} says whether the count reached the threshold (the number of cores by default). The chaincode
  * support publishes that to each chaincode's channel as it sends INIT/TRANSACTION
  * ({@link dev.fabricembedded.ipc.HandlerExecutor#coresSaturated(boolean)}), and both processes' event loops then sleep
- * on their doorbells as soon as they are idle. The threads waiting for an answer keep their wait strategy: the one
+ * on their doorbells as soon as they are idle; on a lane ({@link dev.fabricembedded.ipc.chronicle.Lane#coresSaturated(boolean)})
+ * both threads of the conversation then sleep at once whenever they wait. The threads waiting for an answer keep their wait strategy: the one
  * holding the channel's inbound lease reads its answer itself, and blocking the waiters too cost more CPU per
  * endorsement than it saved (session 5, PERFORMANCE.md).
  *

@@ -4,6 +4,7 @@ import dev.fabricembedded.endorser.runtime.ProcessRuntime;
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.txmgr.TxSimulator;
 import dev.fabricembedded.shim.testing.LeakCheck;
+import dev.fabricembedded.ipc.chronicle.ChronicleChannelBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +26,12 @@ final class KvProcessFixture implements AutoCloseable {
 
     KvProcessFixture(final Path dir, final String channel, final UnaryOperator<ChaincodeSupport.Builder> configure)
             throws IOException {
+        this(dir, channel, ChronicleChannelBuilder.DEFAULT_LANES, configure);
+    }
+
+    /** With {@code lanes} lanes per chaincode channel ({@code 0}: every execution goes through the channel). */
+    KvProcessFixture(final Path dir, final String channel, final int lanes,
+            final UnaryOperator<ChaincodeSupport.Builder> configure) throws IOException {
         ledger = TestLedgers.open(dir.resolve("ledger"), channel);
         final TxReadWriteSet setup;
         try (TxSimulator simulator = ledger.newTxSimulator("setup")) {
@@ -39,7 +46,7 @@ final class KvProcessFixture implements AutoCloseable {
         installed.deploy(ledger, "bad", "1.0", ExampleJars.bytes("misbehaving"));
         support = configure.apply(ChaincodeSupport.builder()
                 .runtime(ProcessRuntime.builder().channelBaseDir(channels).stopGracePeriod(Duration.ofSeconds(1))
-                        .build())
+                        .channelSettings(c -> c.lanes(lanes)).build())
                 .packageDir(packages)
                 .packages(installed.store()))
                 .build();

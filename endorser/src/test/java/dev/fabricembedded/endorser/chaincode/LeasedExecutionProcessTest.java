@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * executing thread, and the chaincode process killed while that thread holds the lease.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// the chaincode channel without lanes: what is tested here is the path through the channel (LaneExecutionProcessTest
+// covers the lanes)
 class LeasedExecutionProcessTest {
 
     private static final String CH = "ch";
@@ -40,7 +42,7 @@ class LeasedExecutionProcessTest {
 
     @BeforeAll
     void start() throws IOException {
-        fixture = new KvProcessFixture(dir, CH, b -> b.executeTimeout(Duration.ofSeconds(20))
+        fixture = new KvProcessFixture(dir, CH, 0, b -> b.executeTimeout(Duration.ofSeconds(20))
                 .executionWaitStrategy(WaitStrategy.yielding()));
         ledger = fixture.ledger;
         support = fixture.support;

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and is relaunched.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// the chaincode channel without lanes: what is tested here is the path through the channel (LaneExecutionProcessTest
+// covers the lanes)
 class SaturatedExecutionProcessTest {
 
     private static final String CH = "ch";
@@ -48,7 +50,7 @@ class SaturatedExecutionProcessTest {
 
     @BeforeAll
     void start() throws IOException {
-        fixture = new KvProcessFixture(dir, CH, b -> b.executeTimeout(Duration.ofSeconds(30))
+        fixture = new KvProcessFixture(dir, CH, 0, b -> b.executeTimeout(Duration.ofSeconds(30))
                 .executionWaitStrategy(POLLS_FOR_EVER).saturationThreshold(1));
         ledger = fixture.ledger;
         support = fixture.support;

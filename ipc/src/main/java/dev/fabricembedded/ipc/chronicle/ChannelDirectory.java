@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
  *   attacher-to-creator/       Chronicle Queue written only by the attaching side (e.g. chaincode → peer)
  *   creator.bell, attacher.bell  FIFOs the creating / attaching side's event loop blocks on when idle ({@link Doorbell})
  *   doorbells                  the two bells' shared state words (128 bytes, memory-mapped by both sides)
+ *   lane-0/, lane-1/, ...      the channel's lanes ({@link Lane}), each with the same queues, bells and state file
+ *                              as above and a {@code served} marker, announced by {@code lanes=N}
  * </pre>
  *
  * <p>The doorbells are made when the channel is created, unless disabled or impossible (no {@code mkfifo}): then
- * {@code channel.properties} does not announce them and both sides poll as without doorbells.
+ * {@code channel.properties} does not announce them and both sides poll as without doorbells. Lanes need doorbells:
+ * without them a channel has none.
  *
  * <p>The creator's pid and process start time identify a directory whose creator is gone (a crashed run):
  * {@link #cleanStale(Path)} deletes those, and creating a channel over one replaces it instead of reusing a
@@ -85,6 +88,11 @@ public final class ChannelDirectory {
         return "fifo".equals(properties.getProperty("doorbells"));
     }
 
+    /** How many lanes the creator made ({@link Lane}); 0 for a directory without (or without doorbells). */
+    int lanes() {
+        return hasDoorbells() ? Integer.parseInt(properties.getProperty("lanes", "0")) : 0;
+    }
+
     long creatorPid() {
         return Long.parseLong(properties.getProperty("creator.pid"));
     }
@@ -97,7 +105,7 @@ public final class ChannelDirectory {
      *                  and the channel goes without
      * @throws IllegalStateException if the path is a live channel's directory, or an unrelated non-empty one
      */
-    static ChannelDirectory create(Path dir, int maxFrameSize, String rollCycle, boolean doorbells) {
+    static ChannelDirectory create(Path dir, int maxFrameSize, String rollCycle, boolean doorbells, int lanes) {
         try {
             if (Files.exists(dir)) {
                 Optional<Creator> creator = Creator.of(dir);
@@ -125,8 +133,15 @@ public final class ChannelDirectory {
             props.setProperty("rollCycle", rollCycle);
             props.setProperty("creator.pid", Long.toString(self.pid()));
             props.setProperty("creator.start", self.info().startInstant().map(Instant::toString).orElse(""));
-            if (doorbells && Doorbell.createFiles(dir)) {
+            Path[] laneDirs = new Path[doorbells ? lanes : 0];
+            for (int i = 0; i < laneDirs.length; i++) {
+                laneDirs[i] = Files.createDirectory(Lane.directory(dir, i), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+            if (doorbells && Doorbell.createFiles(dir, laneDirs)) {
                 props.setProperty("doorbells", "fifo");
+                if (laneDirs.length > 0) {
+                    props.setProperty("lanes", Integer.toString(laneDirs.length));
+                }
             }
             Path tmp = dir.resolve(PROPERTIES + ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {

@@ -10,7 +10,10 @@ import dev.fabricembedded.ipc.InboundLease;
 import dev.fabricembedded.ipc.loop.FrameEventLoop;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A thread waiting for an answer may take over reading the inbound queue for a while
  * ({@link #tryLeaseInbound()}): the answer then crosses one polling thread in each process, not two in this one.
+ * A channel may also have lanes ({@link Lane}, {@link ChronicleChannelBuilder#lanes(int)}): synchronous side paths
+ * that carry one conversation each, with no event loop, handed out by {@link #tryAcquireLane()}; the liveness thread
+ * bounds their sleeps, and the channel closes them when it closes.
  * {@link #send} may be called from any thread; writes are serialized, so the outbound queue has a single
  * writer. A corrupt or truncated inbound frame closes the channel with {@code CORRUPT_FRAME}; an excerpt left
  * half-written by a dying writer is never read, and the liveness thread ends the wait.
@@ -89,10 +95,14 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
     private final AtomicBoolean released = new AtomicBoolean();
     private final CountDownLatch releasedLatch = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** This channel's lanes ({@link Lane}), made by the creator with the directory and opened by both sides at open. */
+    private final List<Lane> lanes;
+    /** The lanes no conversation uses now (the creator hands them out). */
+    private final ConcurrentLinkedQueue<Lane> freeLanes = new ConcurrentLinkedQueue<>();
 
     private ChronicleChannel(ChronicleChannelBuilder settings, ChannelDirectory directory, boolean creator,
                              FrameHandler handler, SingleChronicleQueue outbound, SingleChronicleQueue inboundQueue,
-                             Doorbell inboundBell, Doorbell outboundBell) {
+                             Doorbell inboundBell, Doorbell outboundBell, List<Lane> lanes) {
         this.name = settings.name();
         this.directory = directory;
         this.creator = creator;
@@ -112,6 +122,48 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
                 this::release);
         this.livenessThread = new Thread(this::watchLiveness, "ipc-" + name + "-liveness");
         this.livenessThread.setDaemon(true);
+        this.lanes = lanes;
+        this.freeLanes.addAll(lanes);
+    }
+
+    /**
+     * This channel's lanes ({@link Lane}): the attaching side serves each on a thread of its own; the creating side
+     * hands them out to conversations with {@link #tryAcquireLane()}. Empty for a channel without lanes.
+     */
+    public List<Lane> lanes() {
+        return lanes;
+    }
+
+    /**
+     * A lane for one conversation, exclusively, or {@code null} when every lane is taken, none is served yet
+     * ({@link Lane#announceServed()}: a side that does not serve lanes is never sent anything on one), or the channel
+     * has none: the conversation then goes through the channel. Give it back with
+     * {@link #releaseLane} once no frame of the conversation can still arrive on it. Thread-safe.
+     */
+    public Lane tryAcquireLane() {
+        Lane lane;
+        while ((lane = freeLanes.poll()) != null) {
+            if (!lane.isOpen()) {
+                continue;
+            }
+            if (lane.isServed()) {
+                return lane;
+            }
+            freeLanes.add(lane);
+            return null;
+        }
+        return null;
+    }
+
+    /**
+     * Gives back a lane taken with {@link #tryAcquireLane()}. Only after a conversation that ended cleanly: a lane whose
+     * conversation was abandoned (a timeout, the answer may still come) must not be given back; it stays out of use
+     * until the channel closes. A closed lane is dropped.
+     */
+    public void releaseLane(Lane lane) {
+        if (lanes.contains(lane) && lane.isOpen()) {
+            freeLanes.add(lane);
+        }
     }
 
     /** Starts configuring a channel whose directory is {@code dir}. */
@@ -127,6 +179,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         SingleChronicleQueue inbound = null;
         Doorbell inboundBell = null;
         Doorbell outboundBell = null;
+        List<Lane> lanes = new ArrayList<>();
         try {
             if (directory.hasDoorbells()) {
                 inboundBell = Doorbell.open(directory.path(), creator);
@@ -136,11 +189,19 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
             Path inPath = creator ? directory.attacherToCreator() : directory.creatorToAttacher();
             outbound = SingleChronicleQueueBuilder.binary(outPath).rollCycle(rollCycle).blockSize(blockSize).build();
             inbound = SingleChronicleQueueBuilder.binary(inPath).rollCycle(rollCycle).blockSize(blockSize).build();
+            for (int i = 0; i < directory.lanes(); i++) {
+                Path laneDir = Lane.directory(directory.path(), i);
+                String laneName = settings.name() + "-lane-" + i;
+                lanes.add(creator
+                        ? Lane.openCreator(laneDir, laneName, directory.maxFrameSize(), rollCycle, settings.waitStrategy())
+                        : Lane.openAttacher(laneDir, laneName, directory.maxFrameSize(), rollCycle, settings.waitStrategy()));
+            }
             ChronicleChannel channel = new ChronicleChannel(settings, directory, creator, handler, outbound, inbound,
-                    inboundBell, outboundBell);
+                    inboundBell, outboundBell, List.copyOf(lanes));
             channel.start();
             return channel;
         } catch (RuntimeException | Error e) {
+            lanes.forEach(Lane::close);
             if (inboundBell != null) {
                 inboundBell.close();
             }
@@ -370,6 +431,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         long seenRead = 0;
         long silentNanos = 0;
         long unrungNanos = 0;
+        long laneNetNanos = 0;
         long last = System.nanoTime();
         while (running) {
             LockSupport.parkNanos(this, tick);
@@ -387,6 +449,14 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
             } else if ((quietNanos += elapsed) >= keepaliveNanos) {
                 write(FrameKind.KEEPALIVE, NO_PAYLOAD);
                 quietNanos = 0;
+            }
+
+            boolean laneNet = (laneNetNanos += elapsed) >= keepaliveNanos;
+            if (laneNet) {
+                laneNetNanos = 0;
+            }
+            for (Lane lane : lanes) {
+                lane.tick(now, laneNet);
             }
 
             if (loop.wakesOnInput() && (unrungNanos += elapsed) >= keepaliveNanos) {
@@ -435,6 +505,8 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         if (!released.compareAndSet(false, true)) {
             return;
         }
+        // wakes the lanes' sleeping owners, who then learn that the channel is gone
+        lanes.forEach(Lane::close);
         try {
             running = false;
             LockSupport.unpark(livenessThread);

@@ -31,6 +31,10 @@ public final class ChronicleChannelBuilder {
     public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
     /** Default ring size of the inbound event loop. */
     public static final int DEFAULT_RING_SIZE = 4096;
+    /** Lanes a channel has by default: as many as the conversations that can run at once on this machine's cores. */
+    public static final int DEFAULT_LANES = Math.min(8, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    /** The most lanes a channel may have. */
+    public static final int MAX_LANES = 64;
 
     private final Path dir;
     private String name;
@@ -44,6 +48,7 @@ public final class ChronicleChannelBuilder {
     private RollCycle rollCycle = RollCycles.FIVE_MINUTELY;
     private WatchedProcess watched;
     private boolean doorbells = true;
+    private int lanes = DEFAULT_LANES;
 
     ChronicleChannelBuilder(Path dir) {
         this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
@@ -183,7 +188,7 @@ public final class ChronicleChannelBuilder {
      */
     public ChronicleChannel create(FrameHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        ChannelDirectory directory = ChannelDirectory.create(dir, maxFrameSize, RollCycleNames.of(rollCycle), doorbells);
+        ChannelDirectory directory = ChannelDirectory.create(dir, maxFrameSize, RollCycleNames.of(rollCycle), doorbells, lanes);
         return ChronicleChannel.open(this, directory, true, handler);
     }
 
@@ -200,6 +205,25 @@ public final class ChronicleChannelBuilder {
 
     String name() {
         return name;
+    }
+
+    /**
+     * How many lanes the creating side makes (default {@link #DEFAULT_LANES}: the cores, between 2 and 8; {@code 0}: none): synchronous side paths
+     * of the channel, each carrying one conversation at a time between one thread of each process, so that concurrent
+     * conversations do not share the event-loop threads and each frame wakes the thread that consumes it (see
+     * {@link Lane}). Each lane costs two sparse queue files, two FIFOs and, on the attaching side, a sleeping thread.
+     * Lanes need doorbells; without them the channel has none. The attaching side follows the creator.
+     */
+    public ChronicleChannelBuilder lanes(int count) {
+        if (count < 0 || count > MAX_LANES) {
+            throw new IllegalArgumentException("lanes must be between 0 and " + MAX_LANES + ", got " + count);
+        }
+        this.lanes = count;
+        return this;
+    }
+
+    int lanes() {
+        return lanes;
     }
 
     WaitStrategy waitStrategy() {

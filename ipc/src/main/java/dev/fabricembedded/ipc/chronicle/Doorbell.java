@@ -13,6 +13,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,17 +79,23 @@ final class Doorbell implements SourceBell, Closeable {
     }
 
     /**
-     * Creates both FIFOs (with the {@code mkfifo} program: Java cannot make one) and the zeroed state file in a new
-     * channel directory.
+     * Creates both FIFOs and the zeroed state file in a new channel directory and in each of {@code more} (its lanes'
+     * directories, which must exist), with one run of the {@code mkfifo} program for all of them (Java cannot make a
+     * FIFO, and a process start costs milliseconds).
      *
      * @return {@code false}, logged, if the FIFOs cannot be made here (no {@code mkfifo}, a file system without
-     *         FIFOs); the channel then works without doorbells, by polling
+     *         FIFOs); the channel then works without doorbells (and lanes), by polling
      */
-    static boolean createFiles(Path dir) {
+    static boolean createFiles(Path dir, Path... more) {
         try {
-            // one process for both FIFOs: a process start costs milliseconds
-            Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", dir.resolve(CREATOR_FIFO).toString(),
-                    dir.resolve(ATTACHER_FIFO).toString()).redirectErrorStream(true).start();
+            List<String> command = new ArrayList<>(List.of("mkfifo", "-m", "600"));
+            List<Path> dirs = new ArrayList<>(List.of(dir));
+            dirs.addAll(List.of(more));
+            for (Path d : dirs) {
+                command.add(d.resolve(CREATOR_FIFO).toString());
+                command.add(d.resolve(ATTACHER_FIFO).toString());
+            }
+            Process mkfifo = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(mkfifo.getInputStream().readAllBytes()).trim();
             if (!mkfifo.waitFor(MKFIFO_TIMEOUT_SECONDS, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
                 mkfifo.destroyForcibly();
@@ -95,8 +103,10 @@ final class Doorbell implements SourceBell, Closeable {
                         + "threads poll", dir, output);
                 return false;
             }
-            try (RandomAccessFile state = new RandomAccessFile(dir.resolve(STATE_FILE).toFile(), "rw")) {
-                state.setLength(STATE_FILE_SIZE);
+            for (Path d : dirs) {
+                try (RandomAccessFile state = new RandomAccessFile(d.resolve(STATE_FILE).toFile(), "rw")) {
+                    state.setLength(STATE_FILE_SIZE);
+                }
             }
             return true;
         } catch (IOException e) {

@@ -111,7 +111,7 @@ final class InboundQueueReader implements FrameSource {
                 int cycle = reading.cycle();
                 if (cycle != readCycle) {
                     readCycle = cycle;
-                    readFile = reclaim(readFile, reading.currentFile());
+                    readFile = reclaim(name, readFile, reading.currentFile());
                 }
                 if (kind == FrameKind.DATA) {
                     byte[] frame = payload[0];
@@ -209,7 +209,7 @@ final class InboundQueueReader implements FrameSource {
      *
      * @return the file now being read
      */
-    private File reclaim(File left, File current) {
+    static File reclaim(String name, File left, File current) {
         if (left != null && !left.equals(current)) {
             if (left.delete()) {
                 LOG.debug("channel {}: deleted read cycle file {}", name, left);

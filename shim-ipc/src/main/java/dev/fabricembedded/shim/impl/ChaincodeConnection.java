@@ -4,8 +4,10 @@ import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ipc.WaitStrategy;
+import dev.fabricembedded.ipc.chronicle.ChronicleChannel;
 import dev.fabricembedded.shim.Chaincode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -31,6 +33,10 @@ import java.util.function.Function;
  * workers are named {@code chaincode-<name:version>-worker-<n>} and are daemon threads, so a chaincode that never
  * returns cannot keep a process alive. {@link #close} closes the channel first (which fails every pending request),
  * then stops the workers, interrupting chaincode still running, and waits for them up to the shutdown timeout.
+ * On a Chronicle channel with lanes ({@link dev.fabricembedded.ipc.chronicle.Lane}), each lane is served by a thread of
+ * its own, {@code chaincode-<name:version>-lane-<n>} ({@link LaneServer}), started before REGISTER so that the peer
+ * finds the lanes served once the chaincode is ready; it runs the invocations the peer sends on its lane itself, and
+ * ends when the channel closes its lanes ({@link #close} interrupts and waits for it like a worker).
  */
 public final class ChaincodeConnection implements AutoCloseable {
 
@@ -38,13 +44,17 @@ public final class ChaincodeConnection implements AutoCloseable {
     private final ShimHandler handler;
     private final InvocationWorkers workers;
     private final FrameChannel channel;
+    private final List<Thread> laneThreads;
+    private final Duration shutdownTimeout;
 
     private ChaincodeConnection(final String chaincodeId, final ShimHandler handler, final InvocationWorkers workers,
-            final FrameChannel channel) {
+            final FrameChannel channel, final List<Thread> laneThreads, final Duration shutdownTimeout) {
         this.chaincodeId = chaincodeId;
         this.handler = handler;
         this.workers = workers;
         this.channel = channel;
+        this.laneThreads = laneThreads;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     /**
@@ -77,11 +87,12 @@ public final class ChaincodeConnection implements AutoCloseable {
         return handler.closed();
     }
 
-    /** Closes the channel, then stops the workers. Idempotent. */
+    /** Closes the channel (and its lanes), then stops the workers and the lanes' threads. Idempotent. */
     @Override
     public void close() {
         channel.close();
         workers.close();
+        LaneServer.stop(laneThreads, shutdownTimeout);
     }
 
     /** Configuration of a {@link ChaincodeConnection}; the defaults are those of Fabric's Java shim. */
@@ -183,8 +194,12 @@ public final class ChaincodeConnection implements AutoCloseable {
             FrameChannel channel = null;
             try {
                 channel = Objects.requireNonNull(connector.apply(handler), "connector returned no channel");
+                final List<Thread> laneThreads = channel instanceof ChronicleChannel chronicle
+                        ? LaneServer.startAll(chaincodeId, chronicle.lanes(), chaincode, waitStrategy,
+                                completeFailedInvokes)
+                        : List.of();
                 handler.register(channel);
-                return new ChaincodeConnection(chaincodeId, handler, workers, channel);
+                return new ChaincodeConnection(chaincodeId, handler, workers, channel, laneThreads, shutdownTimeout);
             } catch (RuntimeException e) {
                 if (channel != null) {
                     channel.close();

@@ -81,6 +81,9 @@ final class TransactionContext {
             throw new IllegalStateException(key + " " + type + " after the transaction completed: a stub must not be"
                     + " used once its invocation has returned");
         }
+        if (channel instanceof dev.fabricembedded.ipc.chronicle.Lane lane) {
+            return answerPayload(type, requestOnLane(lane, type, payload));
+        }
         final PendingResponse slot = new PendingResponse(Thread.currentThread());
         if (!PENDING.compareAndSet(this, null, slot)) {
             throw new IllegalStateException(key + " " + type + " while another request of the same transaction is"
@@ -113,6 +116,41 @@ final class TransactionContext {
             }
             PENDING.compareAndSet(this, slot, null);
         }
+        return answerPayload(type, answer);
+    }
+
+    /**
+     * On a lane the thread that sends the request reads the answer itself: the lane carries this transaction only,
+     * and its doorbell wakes this thread when the peer's answer lands (see {@link dev.fabricembedded.ipc.chronicle.Lane}).
+     */
+    private ChaincodeMessage requestOnLane(final dev.fabricembedded.ipc.chronicle.Lane lane,
+            final ChaincodeMessage.Type type, final ByteString payload) {
+        try {
+            lane.send(ChaincodeMessageFactory.request(type, key, payload).toByteArray());
+            while (true) {
+                final byte[] frame = lane.receive(Long.MAX_VALUE);
+                if (frame == null) {
+                    continue;
+                }
+                final ChaincodeMessage answer;
+                try {
+                    answer = ChaincodeMessage.parseFrom(frame);
+                } catch (InvalidProtocolBufferException e) {
+                    throw new PeerRequestException(type, key + " received a frame that is not a ChaincodeMessage", e);
+                }
+                if ((answer.getType() == ChaincodeMessage.Type.RESPONSE || answer.getType() == ChaincodeMessage.Type.ERROR)
+                        && key.equals(TxKey.of(answer))) {
+                    return answer;
+                }
+                LOG.warn("{} ignored {} for {} on lane {}", key, answer.getType(), TxKey.of(answer), lane.name());
+            }
+        } catch (ChannelClosedException e) {
+            throw new PeerRequestException(type, key + " " + type + " failed: chaincode stream terminated ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    private ByteString answerPayload(final ChaincodeMessage.Type type, final ChaincodeMessage answer) {
         return switch (answer.getType()) {
             case RESPONSE -> answer.getPayload();
             case ERROR -> throw new PeerRequestException(type, answer.getPayload().toStringUtf8());

@@ -1,0 +1,435 @@
+package dev.fabricembedded.ipc.chronicle;
+
+import dev.fabricembedded.ipc.ChannelClosedException;
+import dev.fabricembedded.ipc.CloseReason;
+import dev.fabricembedded.ipc.FrameChannel;
+import dev.fabricembedded.ipc.FrameTooLargeException;
+import dev.fabricembedded.ipc.WaitStrategy;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One end of a lane of a {@link ChronicleChannel}: a synchronous side path of the channel that carries one
+ * conversation at a time between one thread of each process, with no event-loop thread. The thread that sends a
+ * request reads the answer itself, and when nothing is there it sleeps on the lane's doorbell, which the other process
+ * rings after appending: each frame wakes exactly the thread that consumes it, one wake-up per hop.
+ *
+ * <p>Why: the channel multiplexes every conversation over one queue per direction, read by one thread at a time (its
+ * event loop or an {@link dev.fabricembedded.ipc.InboundLease} holder). With two conversations at once, one of them
+ * is always served through a hand-off between threads, and a waiter that the frame itself cannot wake polls (spins,
+ * yields) or takes two wake-ups per hop. On a machine whose cores are all busy those polls and extra wake-ups cost
+ * more CPU than the conversation: with two client threads endorsing, the endorsing threads spent 27 % of their CPU
+ * samples in {@code sched_yield} (session 8, PERFORMANCE.md). A lane per concurrent conversation removes both.
+ *
+ * <p>How a receiver waits: it first polls per the channel's {@link WaitStrategy} up to
+ * {@link WaitStrategy#blockAfter()} empty polls (spins, then yields: with a core to spare the answer is caught
+ * microseconds after it lands), then announces that it sleeps and blocks on the FIFO. While the lane's saturation
+ * hint is set ({@link #coresSaturated(boolean)}, written by the peer from its count of proposals in flight and read by
+ * both ends) it blocks at once: every core has a thread with work, and a poll would only take CPU from it.
+ *
+ * <p>Layout (a subdirectory {@code lane-<n>} of the channel directory, made by the creator with the channel):
+ * {@code creator-to-attacher/} and {@code attacher-to-creator/} (Chronicle Queues, frames as {@link FrameCodec}
+ * writes them), the two FIFOs and the state file of {@link Doorbell}, and {@code served}, an empty file the attacher
+ * makes once a thread serves its end ({@link #announceServed()}): the creator uses a lane only after that, so a side
+ * that does not serve lanes (or not yet) is never sent a frame it will not read.
+ *
+ * <p>Threads: {@link #send} and {@link #receive} by the lane's current owner only (one thread at a time; the
+ * creator's owners take and give back lanes through {@link ChronicleChannel#tryAcquireLane()}, which orders them);
+ * {@link #close()} and {@link #tick} by any thread. A lane has no liveness of its own: the channel's liveness thread
+ * calls {@link #tick} on every tick, which wakes a sleeper whose deadline has passed (so {@link #receive}'s timeout
+ * holds) and, as a safety net once per keepalive interval, any sleeper; the channel closes its lanes when it closes
+ * for any reason, which wakes their sleepers with {@link ChannelClosedException}.
+ */
+public final class Lane implements FrameChannel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
+    static final String SERVED = "served";
+    private static final String CREATOR_TO_ATTACHER = "creator-to-attacher";
+    private static final String ATTACHER_TO_CREATOR = "attacher-to-creator";
+    private static final byte[] NO_PAYLOAD = new byte[0];
+    /** How many empty polls pass between two looks at the clock and the close flags while polling. */
+    private static final int CHECK_EVERY = 64;
+
+    private final String name;
+    private final Path dir;
+    private final boolean creator;
+    private final int maxFrameSize;
+    private final WaitStrategy strategy;
+    private final SingleChronicleQueue outbound;
+    private final SingleChronicleQueue inbound;
+    private final ExcerptAppender appender;
+    private final ExcerptTailer tailer;
+    private final Doorbell inboundBell;
+    private final Doorbell outboundBell;
+    /** Used by the owner only. */
+    private final byte[][] payload = new byte[1][];
+    /** Used by the owner only: the cycle file being read, deleted once the writer rolled past it. */
+    private int readCycle = Integer.MIN_VALUE;
+    private File readFile;
+    /** Used by the owner only: a frame read by the last look before sleeping, returned by the next poll. */
+    private byte[] stashed;
+    private Thread tailerThread;
+    /** Threads inside {@link #send}/{@link #receive}/{@link #close}; the last one out of a closed lane releases it. */
+    private final AtomicInteger users = new AtomicInteger();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private volatile boolean closed;
+    private volatile boolean remoteClosed;
+    private volatile boolean served;
+    /** {@link System#nanoTime()} after which a sleeping owner must be woken; {@code Long.MAX_VALUE} when not asleep. */
+    private volatile long sleepDeadline = Long.MAX_VALUE;
+
+    private Lane(String name, Path dir, boolean creator, int maxFrameSize, RollCycle rollCycle, WaitStrategy strategy) {
+        this.name = name;
+        this.dir = dir;
+        this.creator = creator;
+        this.maxFrameSize = maxFrameSize;
+        this.strategy = strategy;
+        long blockSize = ChronicleChannel.blockSizeFor(maxFrameSize);
+        Doorbell in = null;
+        Doorbell out = null;
+        SingleChronicleQueue outQueue = null;
+        SingleChronicleQueue inQueue = null;
+        try {
+            in = Doorbell.open(dir, creator);
+            out = Doorbell.open(dir, !creator);
+            outQueue = SingleChronicleQueueBuilder.binary(dir.resolve(creator ? CREATOR_TO_ATTACHER : ATTACHER_TO_CREATOR))
+                    .rollCycle(rollCycle).blockSize(blockSize).build();
+            inQueue = SingleChronicleQueueBuilder.binary(dir.resolve(creator ? ATTACHER_TO_CREATOR : CREATOR_TO_ATTACHER))
+                    .rollCycle(rollCycle).blockSize(blockSize).build();
+        } catch (RuntimeException | Error e) {
+            closeAll(in, out, outQueue, inQueue);
+            throw e;
+        }
+        this.inboundBell = in;
+        this.outboundBell = out;
+        this.outbound = outQueue;
+        this.inbound = inQueue;
+        this.appender = outQueue.createAppender();
+        // used by whichever thread owns the lane
+        this.appender.singleThreadedCheckDisabled(true);
+        this.tailer = inQueue.createTailer();
+    }
+
+    /** The directory of lane {@code index} in a channel directory. */
+    static Path directory(Path channelDir, int index) {
+        return channelDir.resolve("lane-" + index);
+    }
+
+    /** Opens the creator's end of a lane whose directory and doorbells {@link ChannelDirectory#create} made. */
+    static Lane openCreator(Path dir, String name, int maxFrameSize, RollCycle rollCycle, WaitStrategy strategy) {
+        return new Lane(name, dir, true, maxFrameSize, rollCycle, strategy);
+    }
+
+    /** Opens the attacher's end of a lane; the creator hands the lane out once it is {@linkplain #announceServed served}. */
+    static Lane openAttacher(Path dir, String name, int maxFrameSize, RollCycle rollCycle, WaitStrategy strategy) {
+        return new Lane(name, dir, false, maxFrameSize, rollCycle, strategy);
+    }
+
+    /**
+     * On the attaching end, by the thread that will serve the lane, before the attaching side speaks on the channel:
+     * tells the creator that conversations on this lane will be answered ({@value #SERVED}). An attaching side that
+     * never calls it (one that reads only the channel) is never sent anything on the lane.
+     *
+     * @throws IllegalStateException on the creating end
+     * @throws UncheckedIOException  if the marker cannot be written
+     */
+    public void announceServed() {
+        if (creator) {
+            throw new IllegalStateException("lane " + name + ": only the attaching end serves a lane");
+        }
+        try {
+            Files.createFile(dir.resolve(SERVED));
+        } catch (FileAlreadyExistsException e) {
+            LOG.debug("lane {} was announced served before", name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot mark lane " + dir + " served: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The lane's directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** {@code true} until either end closed the lane. */
+    @Override
+    public boolean isOpen() {
+        return !closed && !remoteClosed;
+    }
+
+    /**
+     * Whether the attaching end announced that it serves the lane ({@link #announceServed()}); always {@code true} on
+     * the attaching end. Once {@code true} it stays so (looked up on the file system until then).
+     */
+    public boolean isServed() {
+        if (!served && (!creator || Files.exists(dir.resolve(SERVED)))) {
+            served = true;
+        }
+        return served;
+    }
+
+    /**
+     * Sets the lane's saturation hint, read by both ends' receivers: while set, a receiver with nothing to read blocks
+     * at once instead of polling first (see the class comment). A plain shared word; a stale value costs a little
+     * latency or CPU, never correctness.
+     */
+    public void coresSaturated(boolean saturated) {
+        outboundBell.coresSaturated(saturated);
+    }
+
+    /** The lane's saturation hint as both ends read it now. */
+    public boolean coresSaturated() {
+        return inboundBell.coresSaturated();
+    }
+
+    /**
+     * Appends a frame and rings the other end if it sleeps.
+     *
+     * @throws FrameTooLargeException above the channel's maximum frame size
+     * @throws ChannelClosedException if either end closed the lane
+     */
+    @Override
+    public void send(byte[] frame) {
+        Objects.requireNonNull(frame, "frame");
+        if (frame.length > maxFrameSize) {
+            throw new FrameTooLargeException(name, frame.length, maxFrameSize);
+        }
+        enter();
+        try {
+            if (remoteClosed) {
+                throw closedException();
+            }
+            write(FrameKind.DATA, frame);
+        } finally {
+            exit();
+        }
+    }
+
+    private void write(FrameKind kind, byte[] frame) {
+        try (DocumentContext dc = appender.writingDocument()) {
+            try {
+                FrameCodec.write(dc.wire().bytes(), kind, frame);
+            } catch (RuntimeException e) {
+                dc.rollbackOnClose();
+                throw e;
+            }
+        }
+        // after the append (Chronicle's release store), with a fence: see Doorbell
+        outboundBell.ringIfSleeping();
+    }
+
+    /**
+     * The next frame, waiting at most {@code timeoutNanos} (polling per the wait strategy unless the saturation hint
+     * is set, then asleep on the doorbell). Only the lane's owner may call it.
+     *
+     * @return the frame, or {@code null} once the time is up
+     * @throws ChannelClosedException if either end closed the lane (the frames the other end wrote before its close
+     *                                are returned first), or a frame is corrupt (the lane is then closed)
+     */
+    public byte[] receive(long timeoutNanos) {
+        enter();
+        try {
+            final long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+            final int pollFor = inboundBell.coresSaturated() ? 0
+                    : strategy.blockAfter() >= 0 ? strategy.blockAfter() : Integer.MAX_VALUE;
+            int idle = 0;
+            while (true) {
+                byte[] frame = poll();
+                if (frame != null) {
+                    return frame;
+                }
+                if (idle < pollFor) {
+                    strategy.idle(idle);
+                    if (++idle % CHECK_EVERY != 0) {
+                        continue;
+                    }
+                }
+                if (remoteClosed || closed) {
+                    throw closedException();
+                }
+                if (deadline - System.nanoTime() <= 0) {
+                    return null;
+                }
+                if (idle >= pollFor) {
+                    sleep(deadline);
+                }
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /** Announces the sleep, looks once more, then blocks until a ring (a frame, a close, or a tick). */
+    private void sleep(long deadline) {
+        sleepDeadline = deadline;
+        inboundBell.announceSleep();
+        stashed = poll();
+        if (stashed != null || closed || remoteClosed || deadline - System.nanoTime() <= 0) {
+            inboundBell.withdrawSleep();
+        } else {
+            inboundBell.await();
+        }
+        sleepDeadline = Long.MAX_VALUE;
+    }
+
+    private void ownTailer() {
+        Thread current = Thread.currentThread();
+        if (tailerThread != current) {
+            tailer.singleThreadedCheckReset();
+            tailerThread = current;
+        }
+    }
+
+    private byte[] poll() {
+        byte[] frame = stashed;
+        if (frame != null) {
+            stashed = null;
+            return frame;
+        }
+        ownTailer();
+        while (true) {
+            FrameKind kind;
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return null;
+                }
+                if (!dc.isData()) {
+                    continue;
+                }
+                try {
+                    kind = FrameCodec.read(dc.wire().bytes(), maxFrameSize, payload);
+                } catch (CorruptFrameException e) {
+                    LOG.error("lane {}: {} in {} at index 0x{}; closing the lane", name, e.getMessage(),
+                            inbound.fileAbsolutePath(), Long.toHexString(dc.index()));
+                    remoteClosed = true;
+                    return null;
+                }
+            }
+            int cycle = tailer.cycle();
+            if (cycle != readCycle) {
+                readCycle = cycle;
+                readFile = InboundQueueReader.reclaim(name, readFile, tailer.currentFile());
+            }
+            if (kind == FrameKind.DATA) {
+                frame = payload[0];
+                payload[0] = null;
+                return frame;
+            }
+            if (kind == FrameKind.CLOSE) {
+                remoteClosed = true;
+                return null;
+            }
+            // keepalives are not sent on lanes; read on
+        }
+    }
+
+    /** Whether this end's owner announced that it sleeps on the doorbell (or is about to); for tests. */
+    boolean asleep() {
+        return inboundBell.sleepAnnounced();
+    }
+
+    /**
+     * From the channel's liveness thread: wakes a sleeping owner whose deadline has passed, or any sleeping owner when
+     * {@code safetyNet} (once per keepalive interval: a lost ring then costs latency, never a hang).
+     */
+    void tick(long now, boolean safetyNet) {
+        if (safetyNet || now - sleepDeadline >= 0) {
+            inboundBell.ringIfSleeping();
+        }
+    }
+
+    private ChannelClosedException closedException() {
+        return new ChannelClosedException(name, remoteClosed
+                ? new CloseReason(CloseReason.Kind.REMOTE_CLOSE, "the other side closed the lane")
+                : new CloseReason(CloseReason.Kind.LOCAL_CLOSE, "the lane was closed"));
+    }
+
+    private void enter() {
+        users.incrementAndGet();
+        if (closed) {
+            exit();
+            throw closedException();
+        }
+    }
+
+    private void exit() {
+        if (users.decrementAndGet() == 0 && closed) {
+            release();
+        }
+    }
+
+    /**
+     * Closes this end: the other end reads a close after everything written before it, and this end's owner, if it
+     * sleeps, is woken and gets {@link ChannelClosedException}. The queues are released by the last thread out of the
+     * lane. Idempotent.
+     */
+    @Override
+    public void close() {
+        users.incrementAndGet();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                write(FrameKind.CLOSE, NO_PAYLOAD);
+            } catch (RuntimeException e) {
+                LOG.debug("lane {}: close frame not written: {}", name, e.toString());
+            }
+            inboundBell.ring();
+        } finally {
+            exit();
+        }
+    }
+
+    private void release() {
+        if (released.compareAndSet(false, true)) {
+            try {
+                tailer.close();
+            } catch (RuntimeException e) {
+                LOG.debug("lane {}: closing its tailer: {}", name, e.toString());
+            }
+            closeAll(inboundBell, outboundBell, outbound, inbound);
+        }
+    }
+
+    private static void closeAll(Doorbell in, Doorbell out, SingleChronicleQueue outQueue, SingleChronicleQueue inQueue) {
+        if (in != null) {
+            in.close();
+        }
+        if (out != null) {
+            out.close();
+        }
+        if (outQueue != null) {
+            outQueue.close();
+        }
+        if (inQueue != null) {
+            inQueue.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Lane[" + name + (creator ? ", creator" : ", attacher") + ", " + dir + "]";
+    }
+}

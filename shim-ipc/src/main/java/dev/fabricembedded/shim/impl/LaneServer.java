@@ -1,0 +1,111 @@
+package dev.fabricembedded.shim.impl;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.fabricembedded.ipc.ChannelClosedException;
+import dev.fabricembedded.ipc.WaitStrategy;
+import dev.fabricembedded.ipc.chronicle.Lane;
+import dev.fabricembedded.shim.Chaincode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one {@link Lane} of the chaincode's channel on a thread of its own ({@code chaincode-<name:version>-lane-<n>}):
+ * reads INIT or TRANSACTION and runs the invocation right there, its ledger requests and their answers crossing the
+ * same lane ({@link TransactionContext}), so each frame of the conversation wakes exactly the thread that consumes it:
+ * no event loop and no hand-off to a worker in between. The peer sends one conversation at a time on a lane, so one
+ * thread per lane is all it needs. Ends when the lane closes (the channel closes its lanes when it ends for any reason).
+ */
+final class LaneServer implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LaneServer.class);
+
+    private final Lane lane;
+    private final Chaincode chaincode;
+    private final WaitStrategy waitStrategy;
+    private final boolean completeFailedInvokes;
+
+    private LaneServer(final Lane lane, final Chaincode chaincode, final WaitStrategy waitStrategy,
+            final boolean completeFailedInvokes) {
+        this.lane = lane;
+        this.chaincode = chaincode;
+        this.waitStrategy = waitStrategy;
+        this.completeFailedInvokes = completeFailedInvokes;
+    }
+
+    /**
+     * Announces every lane served and starts a daemon thread per lane; the chaincode's invocations follow the same
+     * rules as on the workers. Called before REGISTER, so the peer finds the lanes served once the chaincode is ready.
+     */
+    static List<Thread> startAll(final String chaincodeId, final List<Lane> lanes, final Chaincode chaincode,
+            final WaitStrategy waitStrategy, final boolean completeFailedInvokes) {
+        final List<Thread> threads = new ArrayList<>(lanes.size());
+        for (int i = 0; i < lanes.size(); i++) {
+            lanes.get(i).announceServed();
+            final Thread thread = new Thread(new LaneServer(lanes.get(i), chaincode, waitStrategy,
+                    completeFailedInvokes), "chaincode-" + chaincodeId + "-lane-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+        return List.copyOf(threads);
+    }
+
+    /**
+     * Interrupts the lanes' threads (their lanes are closed already, so an idle one has ended or is ending) and waits
+     * for them up to {@code timeout} in all, as the connection does for its workers; a chaincode that ignores the
+     * interrupt is left behind (a daemon thread) with a warning.
+     */
+    static void stop(final List<Thread> threads, final Duration timeout) {
+        threads.forEach(Thread::interrupt);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        for (final Thread thread : threads) {
+            try {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (thread.isAlive()) {
+                LOG.warn("{} still running after {}: the chaincode ignores interrupts", thread.getName(), timeout);
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            final byte[] frame;
+            try {
+                frame = lane.receive(Long.MAX_VALUE);
+            } catch (ChannelClosedException e) {
+                LOG.debug("lane {} ended: {}", lane.name(), e.getMessage());
+                return;
+            }
+            if (frame == null) {
+                continue;
+            }
+            final ChaincodeMessage message;
+            try {
+                message = ChaincodeMessage.parseFrom(frame);
+            } catch (InvalidProtocolBufferException e) {
+                LOG.warn("lane {}: received a frame that is not a ChaincodeMessage; ignored", lane.name());
+                continue;
+            }
+            if (message.getType() != ChaincodeMessage.Type.INIT && message.getType() != ChaincodeMessage.Type.TRANSACTION) {
+                // a late answer to a request of an invocation that has ended (it failed or was abandoned)
+                LOG.warn("lane {}: {} for {} with no invocation waiting for it; ignored", lane.name(), message.getType(),
+                        TxKey.of(message));
+                continue;
+            }
+            Thread.interrupted(); // an interrupt meant for the previous invocation
+            final TransactionContext context = new TransactionContext(TxKey.of(message), lane, waitStrategy,
+                    new ConcurrentLinkedQueue<>());
+            new ChaincodeInvocation(message, context, chaincode, lane, completeFailedInvokes).run();
+        }
+    }
+}
