@@ -247,14 +247,9 @@ final class Handler implements FrameHandler {
             final TransactionContext transaction, final Duration timeout) throws ChaincodeException {
         // both processes' ends read the hint when they next wait (see ProposalLoad)
         lane.coresSaturated(support.proposalLoad().saturated());
-        try {
-            lane.send(toSend.toByteArray());
-        } catch (ChannelClosedException e) {
-            throw new ChaincodeException(ChaincodeSupport.STREAM_TERMINATED);
-        } catch (RuntimeException e) {
-            // Fabric delivers a failed send to the waiting execution as an ERROR
-            return error(message, "[" + shortTxId(message.getTxid()) + "] error sending " + message.getType() + ": "
-                    + e.getMessage());
+        final ChaincodeMessage failedSend = sendExecution(lane, toSend, message);
+        if (failedSend != null) {
+            return failedSend;
         }
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -297,6 +292,25 @@ final class Handler implements FrameHandler {
         }
     }
 
+    /**
+     * Sends INIT or TRANSACTION: {@code null} once sent; Fabric's ERROR for the execution when the send failed
+     * otherwise than by the stream's end (Fabric delivers a failed send to the waiting execution as an ERROR).
+     *
+     * @throws ChaincodeException {@code chaincode stream terminated} when the channel or lane is closed
+     */
+    private ChaincodeMessage sendExecution(final FrameChannel out, final ChaincodeMessage toSend,
+            final ChaincodeMessage message) throws ChaincodeException {
+        try {
+            out.send(toSend.toByteArray());
+            return null;
+        } catch (ChannelClosedException e) {
+            throw new ChaincodeException(ChaincodeSupport.STREAM_TERMINATED);
+        } catch (RuntimeException e) {
+            return error(message, "[" + shortTxId(message.getTxid()) + "] error sending " + message.getType() + ": "
+                    + e.getMessage());
+        }
+    }
+
     private ChaincodeMessage sendAndAwait(final FrameChannel out, final ChaincodeMessage toSend,
             final ChaincodeMessage message, final TransactionContext transaction, final Duration timeout,
             final OwnFrameReader reader) throws ChaincodeException {
@@ -305,14 +319,9 @@ final class Handler implements FrameHandler {
             // before the frame: both processes' event loops read the hint when they next idle (see ProposalLoad)
             loop.coresSaturated(support.proposalLoad().saturated());
         }
-        try {
-            out.send(toSend.toByteArray());
-        } catch (ChannelClosedException e) {
-            throw new ChaincodeException(ChaincodeSupport.STREAM_TERMINATED);
-        } catch (RuntimeException e) {
-            // Fabric delivers a failed send to the waiting execution as an ERROR
-            return error(message, "[" + shortTxId(message.getTxid()) + "] error sending " + message.getType() + ": "
-                    + e.getMessage());
+        final ChaincodeMessage failedSend = sendExecution(out, toSend, message);
+        if (failedSend != null) {
+            return failedSend;
         }
         if (reader == null) {
             expectRequests(out);

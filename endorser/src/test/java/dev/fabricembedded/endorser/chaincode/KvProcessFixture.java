@@ -1,10 +1,10 @@
 package dev.fabricembedded.endorser.chaincode;
 
 import dev.fabricembedded.endorser.runtime.ProcessRuntime;
+import dev.fabricembedded.ipc.chronicle.ChronicleChannelBuilder;
 import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.txmgr.TxSimulator;
 import dev.fabricembedded.shim.testing.LeakCheck;
-import dev.fabricembedded.ipc.chronicle.ChronicleChannelBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,6 +21,7 @@ import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 final class KvProcessFixture implements AutoCloseable {
     final ChannelLedger ledger;
     final ChaincodeSupport support;
+    private final String channel;
     private final Path channels;
     private final Path packages;
 
@@ -32,6 +33,7 @@ final class KvProcessFixture implements AutoCloseable {
     /** With {@code lanes} lanes per chaincode channel ({@code 0}: every execution goes through the channel). */
     KvProcessFixture(final Path dir, final String channel, final int lanes,
             final UnaryOperator<ChaincodeSupport.Builder> configure) throws IOException {
+        this.channel = channel;
         ledger = TestLedgers.open(dir.resolve("ledger"), channel);
         final TxReadWriteSet setup;
         try (TxSimulator simulator = ledger.newTxSimulator("setup")) {
@@ -50,6 +52,15 @@ final class KvProcessFixture implements AutoCloseable {
                 .packageDir(packages)
                 .packages(installed.store()))
                 .build();
+    }
+
+    /** Executes {@code name:1.0} with {@code args} on a fresh simulator of the channel; its response payload as text. */
+    String execute(final String name, final String... args) throws ChaincodeException {
+        final String txId = Invocations.txId();
+        try (TxSimulator simulator = ledger.newTxSimulator(txId)) {
+            return support.execute(Invocations.context(channel, name, "1.0", txId).simulator(simulator).build(),
+                    Invocations.input(args)).response().getPayload().toStringUtf8();
+        }
     }
 
     @Override

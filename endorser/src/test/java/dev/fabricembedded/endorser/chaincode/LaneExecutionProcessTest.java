@@ -139,10 +139,6 @@ class LaneExecutionProcessTest {
     }
 
     private String execute(final String name, final String... args) throws ChaincodeException {
-        final String txId = txId();
-        try (TxSimulator simulator = ledger.newTxSimulator(txId)) {
-            return support.execute(context(CH, name, "1.0", txId).simulator(simulator).build(), input(args))
-                    .response().getPayload().toStringUtf8();
-        }
+        return fixture.execute(name, args);
     }
 }

@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * makes once a thread serves its end ({@link #announceServed()}): the creator uses a lane only after that, so a side
  * that does not serve lanes (or not yet) is never sent a frame it will not read.
  *
- * <p>Threads: {@link #send} and {@link #receive} by the lane's current owner only (one thread at a time; the
- * creator's owners take and give back lanes through {@link ChronicleChannel#tryAcquireLane()}, which orders them);
- * {@link #close()} and {@link #tick} by any thread. A lane has no liveness of its own: the channel's liveness thread
+ * <p>Threads: {@link #receive} by the lane's current owner only (one thread at a time; the creator's owners take and
+ * give back lanes through {@link ChronicleChannel#tryAcquireLane()}, which orders them); {@link #send} by the owner or
+ * a thread answering for it (writes are serialized by a lock); {@link #close()} and {@link #tick} by any thread. A lane has no liveness of its own: the channel's liveness thread
  * calls {@link #tick} on every tick, which wakes a sleeper whose deadline has passed (so {@link #receive}'s timeout
  * holds) and, as a safety net once per keepalive interval, any sleeper; the channel closes its lanes when it closes
  * for any reason, which wakes their sleepers with {@link ChannelClosedException}.
@@ -72,6 +72,8 @@ public final class Lane implements FrameChannel {
     private final WaitStrategy strategy;
     private final SingleChronicleQueue outbound;
     private final SingleChronicleQueue inbound;
+    /** Guards {@link #appender}. */
+    private final Object writeLock = new Object();
     private final ExcerptAppender appender;
     private final ExcerptTailer tailer;
     private final Doorbell inboundBell;
@@ -225,13 +227,19 @@ public final class Lane implements FrameChannel {
         }
     }
 
+    /**
+     * Appends one frame under {@link #writeLock}: besides the owner, a closing thread writes the close frame, and a
+     * peer's invoke worker answers an INVOKE_CHAINCODE on its caller's lane; the appender is not thread-safe.
+     */
     private void write(FrameKind kind, byte[] frame) {
-        try (DocumentContext dc = appender.writingDocument()) {
-            try {
-                FrameCodec.write(dc.wire().bytes(), kind, frame);
-            } catch (RuntimeException e) {
-                dc.rollbackOnClose();
-                throw e;
+        synchronized (writeLock) {
+            try (DocumentContext dc = appender.writingDocument()) {
+                try {
+                    FrameCodec.write(dc.wire().bytes(), kind, frame);
+                } catch (RuntimeException e) {
+                    dc.rollbackOnClose();
+                    throw e;
+                }
             }
         }
         // after the append (Chronicle's release store), with a fence: see Doorbell
