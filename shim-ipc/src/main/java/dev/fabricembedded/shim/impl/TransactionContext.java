@@ -7,6 +7,7 @@ import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.HandlerExecutor;
 import dev.fabricembedded.ipc.InboundLease;
 import dev.fabricembedded.ipc.WaitStrategy;
+import dev.fabricembedded.ipc.chronicle.Lane;
 import dev.fabricembedded.shim.PeerRequestException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -81,13 +82,17 @@ final class TransactionContext {
             throw new IllegalStateException(key + " " + type + " after the transaction completed: a stub must not be"
                     + " used once its invocation has returned");
         }
-        if (channel instanceof dev.fabricembedded.ipc.chronicle.Lane lane) {
-            return answerPayload(type, requestOnLane(lane, type, payload));
-        }
         final PendingResponse slot = new PendingResponse(Thread.currentThread());
         if (!PENDING.compareAndSet(this, null, slot)) {
             throw new IllegalStateException(key + " " + type + " while another request of the same transaction is"
                     + " outstanding: the peer allows one request at a time per transaction");
+        }
+        if (channel instanceof Lane lane) {
+            try {
+                return answerPayload(type, requestOnLane(lane, type, payload));
+            } finally {
+                PENDING.compareAndSet(this, slot, null);
+            }
         }
         final ChaincodeMessage answer;
         // taken before sending, so that the answer cannot be read by the event loop first
@@ -121,9 +126,9 @@ final class TransactionContext {
 
     /**
      * On a lane the thread that sends the request reads the answer itself: the lane carries this transaction only,
-     * and its doorbell wakes this thread when the peer's answer lands (see {@link dev.fabricembedded.ipc.chronicle.Lane}).
+     * and its doorbell wakes this thread when the peer's answer lands (see {@link Lane}).
      */
-    private ChaincodeMessage requestOnLane(final dev.fabricembedded.ipc.chronicle.Lane lane,
+    private ChaincodeMessage requestOnLane(final Lane lane,
             final ChaincodeMessage.Type type, final ByteString payload) {
         try {
             lane.send(ChaincodeMessageFactory.request(type, key, payload).toByteArray());
