@@ -90,22 +90,16 @@ final class InboundQueueReader implements FrameSource {
             ExcerptTailer reading = tailer();
             while (true) {
                 FrameKind kind;
-                try (DocumentContext dc = reading.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        break;
-                    }
-                    if (!dc.isData()) {
-                        continue;
-                    }
-                    try {
-                        kind = FrameCodec.read(dc.wire().bytes(), maxFrameSize, payload);
-                    } catch (CorruptFrameException e) {
-                        String where = " in " + queue.fileAbsolutePath() + " at index 0x" + Long.toHexString(dc.index());
-                        LOG.error("channel {}: {}{}; closing", name, e.getMessage(), where);
-                        ended = true;
-                        loop.closeNow(new CloseReason(CloseReason.Kind.CORRUPT_FRAME, e.getMessage() + where));
-                        return null;
-                    }
+                try {
+                    kind = readFrame(reading, queue, maxFrameSize, payload);
+                } catch (CorruptFrameException e) {
+                    LOG.error("channel {}: {}; closing", name, e.getMessage());
+                    ended = true;
+                    loop.closeNow(new CloseReason(CloseReason.Kind.CORRUPT_FRAME, e.getMessage()));
+                    return null;
+                }
+                if (kind == null) {
+                    break;
                 }
                 excerptsRead.lazySet(++read);
                 int cycle = reading.cycle();
@@ -139,6 +133,33 @@ final class InboundQueueReader implements FrameSource {
             loop.closeNow(new CloseReason(CloseReason.Kind.IO_ERROR,
                     "reading " + queue.fileAbsolutePath() + " failed: " + e));
             return null;
+        }
+    }
+
+    /**
+     * Reads the next frame of {@code queue} through {@code tailer}, skipping Chronicle's metadata excerpts: its kind,
+     * the payload of a {@link FrameKind#DATA} frame in {@code payload[0]}, or {@code null} when nothing is there yet.
+     * The one framing read of a channel's inbound queue and of a {@link Lane}'s.
+     *
+     * @throws CorruptFrameException naming what is wrong and where (the queue file and the excerpt's index)
+     */
+    static FrameKind readFrame(ExcerptTailer tailer, SingleChronicleQueue queue, int maxFrameSize, byte[][] payload)
+            throws CorruptFrameException {
+        while (true) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return null;
+                }
+                if (!dc.isData()) {
+                    continue;
+                }
+                try {
+                    return FrameCodec.read(dc.wire().bytes(), maxFrameSize, payload);
+                } catch (CorruptFrameException e) {
+                    throw new CorruptFrameException(e.getMessage() + " in " + queue.fileAbsolutePath() + " at index 0x"
+                            + Long.toHexString(dc.index()));
+                }
+            }
         }
     }
 

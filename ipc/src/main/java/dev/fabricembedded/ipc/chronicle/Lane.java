@@ -59,8 +59,6 @@ public final class Lane implements FrameChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
     static final String SERVED = "served";
-    private static final String CREATOR_TO_ATTACHER = "creator-to-attacher";
-    private static final String ATTACHER_TO_CREATOR = "attacher-to-creator";
     private static final byte[] NO_PAYLOAD = new byte[0];
     /** How many empty polls pass between two looks at the clock and the close flags while polling. */
     private static final int CHECK_EVERY = 64;
@@ -109,9 +107,11 @@ public final class Lane implements FrameChannel {
         try {
             in = Doorbell.open(dir, creator);
             out = Doorbell.open(dir, !creator);
-            outQueue = SingleChronicleQueueBuilder.binary(dir.resolve(creator ? CREATOR_TO_ATTACHER : ATTACHER_TO_CREATOR))
+            Path creatorToAttacher = dir.resolve(ChannelDirectory.CREATOR_TO_ATTACHER);
+            Path attacherToCreator = dir.resolve(ChannelDirectory.ATTACHER_TO_CREATOR);
+            outQueue = SingleChronicleQueueBuilder.binary(creator ? creatorToAttacher : attacherToCreator)
                     .rollCycle(rollCycle).blockSize(blockSize).build();
-            inQueue = SingleChronicleQueueBuilder.binary(dir.resolve(creator ? ATTACHER_TO_CREATOR : CREATOR_TO_ATTACHER))
+            inQueue = SingleChronicleQueueBuilder.binary(creator ? attacherToCreator : creatorToAttacher)
                     .rollCycle(rollCycle).blockSize(blockSize).build();
         } catch (RuntimeException | Error e) {
             closeAll(in, out, outQueue, inQueue);
@@ -317,21 +317,15 @@ public final class Lane implements FrameChannel {
         ownTailer();
         while (true) {
             FrameKind kind;
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
-                    return null;
-                }
-                if (!dc.isData()) {
-                    continue;
-                }
-                try {
-                    kind = FrameCodec.read(dc.wire().bytes(), maxFrameSize, payload);
-                } catch (CorruptFrameException e) {
-                    LOG.error("lane {}: {} in {} at index 0x{}; closing the lane", name, e.getMessage(),
-                            inbound.fileAbsolutePath(), Long.toHexString(dc.index()));
-                    remoteClosed = true;
-                    return null;
-                }
+            try {
+                kind = InboundQueueReader.readFrame(tailer, inbound, maxFrameSize, payload);
+            } catch (CorruptFrameException e) {
+                LOG.error("lane {}: {}; closing the lane", name, e.getMessage());
+                remoteClosed = true;
+                return null;
+            }
+            if (kind == null) {
+                return null;
             }
             int cycle = tailer.cycle();
             if (cycle != readCycle) {

@@ -225,29 +225,39 @@ public final class InvocationWorkers implements Executor, AutoCloseable {
         if (dropped > 0) {
             LOG.warn("chaincode {}: {} waiting invocation(s) dropped at close", chaincodeId, dropped);
         }
-        for (final Worker worker : all) {
-            worker.thread.interrupt();
-        }
-        final long deadline = System.nanoTime() + shutdownTimeout.toNanos();
-        final List<String> left = new ArrayList<>();
-        for (final Worker worker : all) {
-            try {
-                final long remaining = deadline - System.nanoTime();
-                if (remaining > 0) {
-                    worker.thread.join(Math.max(1, remaining / 1_000_000));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (worker.thread.isAlive()) {
-                left.add(worker.thread.getName());
-            }
-        }
+        final List<String> left = interruptAndJoin(Arrays.stream(all).map(worker -> worker.thread).toList(),
+                shutdownTimeout);
         if (!left.isEmpty()) {
             LOG.warn("chaincode {}: worker thread(s) {} still running {} after close (chaincode ignoring interrupts)",
                     chaincodeId, left, shutdownTimeout);
         }
         return left.isEmpty();
+    }
+
+    /**
+     * Interrupts every thread, then waits for them to end, up to {@code timeout} in all: how the connection stops the
+     * threads that run chaincode (these workers, the lanes' threads).
+     *
+     * @return the names of the threads still alive (a chaincode ignoring interrupts)
+     */
+    static List<String> interruptAndJoin(final List<Thread> threads, final Duration timeout) {
+        threads.forEach(Thread::interrupt);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        final List<String> left = new ArrayList<>();
+        for (final Thread thread : threads) {
+            try {
+                final long remaining = deadline - System.nanoTime();
+                if (remaining > 0) {
+                    thread.join(Math.max(1, remaining / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                left.add(thread.getName());
+            }
+        }
+        return left;
     }
 
     /** {@link #shutdown}; public for benchmarks that compare this pool with others. */

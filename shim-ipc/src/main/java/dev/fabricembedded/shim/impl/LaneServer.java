@@ -6,9 +6,10 @@ import dev.fabricembedded.ipc.WaitStrategy;
 import dev.fabricembedded.ipc.chronicle.Lane;
 import dev.fabricembedded.shim.Chaincode;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,11 @@ final class LaneServer implements Runnable {
     private final Chaincode chaincode;
     private final WaitStrategy waitStrategy;
     private final boolean completeFailedInvokes;
+    /**
+     * Where a finished context announces itself (the event loop's reaper reads the workers'); nothing to reap here:
+     * the context is this thread's, for one invocation. Used by this thread only.
+     */
+    private final Queue<TransactionContext> finished = new ArrayDeque<>(1);
 
     private LaneServer(final Lane lane, final Chaincode chaincode, final WaitStrategy waitStrategy,
             final boolean completeFailedInvokes) {
@@ -61,18 +67,9 @@ final class LaneServer implements Runnable {
      * interrupt is left behind (a daemon thread) with a warning.
      */
     static void stop(final List<Thread> threads, final Duration timeout) {
-        threads.forEach(Thread::interrupt);
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        for (final Thread thread : threads) {
-            try {
-                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (thread.isAlive()) {
-                LOG.warn("{} still running after {}: the chaincode ignores interrupts", thread.getName(), timeout);
-            }
+        final List<String> left = InvocationWorkers.interruptAndJoin(threads, timeout);
+        if (!left.isEmpty()) {
+            LOG.warn("lane thread(s) {} still running {} after close (chaincode ignoring interrupts)", left, timeout);
         }
     }
 
@@ -103,9 +100,9 @@ final class LaneServer implements Runnable {
                 continue;
             }
             Thread.interrupted(); // an interrupt meant for the previous invocation
-            final TransactionContext context = new TransactionContext(TxKey.of(message), lane, waitStrategy,
-                    new ConcurrentLinkedQueue<>());
+            final TransactionContext context = new TransactionContext(TxKey.of(message), lane, waitStrategy, finished);
             new ChaincodeInvocation(message, context, chaincode, lane, completeFailedInvokes).run();
+            finished.clear();
         }
     }
 }
