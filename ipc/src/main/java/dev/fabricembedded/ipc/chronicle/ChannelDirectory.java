@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,8 @@ public final class ChannelDirectory {
     static final String PROPERTIES = "channel.properties";
     static final String CREATOR_TO_ATTACHER = "creator-to-attacher";
     static final String ATTACHER_TO_CREATOR = "attacher-to-creator";
+    /** The name of a lane's directory ({@link Lane#directory}). */
+    private static final Pattern LANE_DIRECTORY = Pattern.compile("lane-[0-9]+");
     static final String FORMAT = "fabric-embedded-ipc/1";
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
@@ -221,19 +224,27 @@ public final class ChannelDirectory {
 
     /**
      * Empty, or only what a channel leaves: a queue directory can reappear without {@value #PROPERTIES} when
-     * the attaching side writes a last keepalive just as the creator deletes the directory. A live channel
-     * always has its properties, which are written before its queues.
+     * the attaching side writes a last keepalive (or a lane's close) just as the creator deletes the directory, and a
+     * creator that died while creating leaves lane directories made before its properties. A live channel always
+     * has its properties, which are written after its lanes' files and before its queues.
      */
     private static boolean holdsOnlyChannelRemains(Path dir) throws IOException {
+        return holdsOnlyRemains(dir, false);
+    }
+
+    /** {@link #holdsOnlyChannelRemains} of a channel directory, or of one of its lanes' ({@code lane}). */
+    private static boolean holdsOnlyRemains(Path dir, boolean lane) throws IOException {
         if (!Files.isDirectory(dir)) {
             return false;
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (!name.equals(CREATOR_TO_ATTACHER) && !name.equals(ATTACHER_TO_CREATOR)
+                boolean laneRemains = !lane && LANE_DIRECTORY.matcher(name).matches() && holdsOnlyRemains(entry, true);
+                if (!laneRemains && !name.equals(CREATOR_TO_ATTACHER) && !name.equals(ATTACHER_TO_CREATOR)
                         && !name.equals(PROPERTIES + ".tmp") && !name.equals(Doorbell.CREATOR_FIFO)
-                        && !name.equals(Doorbell.ATTACHER_FIFO) && !name.equals(Doorbell.STATE_FILE)) {
+                        && !name.equals(Doorbell.ATTACHER_FIFO) && !name.equals(Doorbell.STATE_FILE)
+                        && !(lane && name.equals(Lane.SERVED))) {
                     return false;
                 }
             }

@@ -209,6 +209,26 @@ class LaneTest {
     }
 
     @Test
+    void whatALaneLeavesBehindIsReplacedLikeAChannelsRemainsButAnythingElseIsRefused() throws Exception {
+        // a lane's close frame written just as the creator deleted the directory: its queue directory reappears
+        Path dir = base.resolve("remains");
+        Files.createDirectories(Lane.directory(dir, 1).resolve(ChannelDirectory.ATTACHER_TO_CREATOR));
+        Files.createFile(Lane.directory(dir, 1).resolve(Lane.SERVED));
+        try (ChronicleChannel created = quiet(dir, "remains-p").lanes(1).create(new RecordingHandler())) {
+            assertThat(created.lanes()).hasSize(1);
+            assertThat(Lane.directory(dir, 1)).doesNotExist();
+        }
+
+        Path foreign = base.resolve("foreign");
+        Files.createDirectories(Lane.directory(foreign, 0));
+        Files.writeString(Lane.directory(foreign, 0).resolve("notes.txt"), "not a channel's");
+        assertThatThrownBy(() -> quiet(foreign, "foreign-p").lanes(1).create(new RecordingHandler()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is not empty and holds no " + ChannelDirectory.PROPERTIES);
+        assertThat(Lane.directory(foreign, 0).resolve("notes.txt")).as("nothing deleted").exists();
+    }
+
+    @Test
     void aFrameAboveTheChannelsMaximumIsRefusedAndTheLaneStaysUsable() throws Exception {
         Path dir = base.resolve("large");
         try (ChronicleChannel created = quiet(dir, "large-p").lanes(1).create(new RecordingHandler());
