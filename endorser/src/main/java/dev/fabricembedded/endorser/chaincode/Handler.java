@@ -6,6 +6,7 @@ import dev.fabricembedded.ipc.ChannelClosedException;
 import dev.fabricembedded.ipc.CloseReason;
 import dev.fabricembedded.ipc.FrameChannel;
 import dev.fabricembedded.ipc.chronicle.ChronicleChannel;
+import dev.fabricembedded.ipc.chronicle.CpuBinding;
 import dev.fabricembedded.ipc.chronicle.Lane;
 import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ipc.HandlerExecutor;
@@ -88,7 +89,9 @@ import org.slf4j.LoggerFactory;
  * <li>An executing thread that got a lane of the channel ({@link ChronicleChannel#tryAcquireLane()}, first choice)
  * does not touch the channel at all: it sends INIT/TRANSACTION on the lane and reads every frame of its conversation
  * from the lane itself, asleep on the lane's doorbell between them, serving the requests with the same code and
- * answering on the lane (see {@code executeOnLane}). A lane carries one conversation at a time.</li>
+ * answering on the lane (see {@code executeOnLane}). A lane carries one conversation at a time. For the conversation
+ * the thread runs on the lane's home CPU only ({@link Lane#bindToHomeCpu()}), where the chaincode's thread of the lane
+ * runs too, and gets its own CPU mask back after it.</li>
  * <li>A support worker serves INVOKE_CHAINCODE (it waits for another chaincode), never claimed by an executing
  * thread; its answer goes out on the channel or lane the request came on.</li>
  * </ul>
@@ -202,7 +205,8 @@ final class Handler implements FrameHandler {
                 boolean clean = false;
                 executionsOverLanes.increment();
                 executionsOnLanes.incrementAndGet();
-                try {
+                // on the CPU the chaincode's thread of this lane runs on: every hand-off stays on one CPU
+                try (CpuBinding ignored = lane.bindToHomeCpu()) {
                     final ChaincodeMessage answer = executeOnLane(lane, toSend, message, transaction, timeout);
                     clean = true;
                     return answer;

@@ -10,12 +10,16 @@ import dev.fabricembedded.ledger.ChannelLedger;
 import dev.fabricembedded.ledger.txmgr.TxSimulator;
 import dev.fabricembedded.shim.testing.LeakCheck;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -30,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * hint reaches the lane; with every lane taken an execution goes through the channel; a timed-out execution closes its
  * lane and the next ones still run; a chaincode killed while executions wait on lanes and on the channel fails them all
  * with {@code chaincode stream terminated} and is relaunched; nothing is left behind (the fixture checks threads,
- * processes and directories at the end).
+ * processes and directories at the end). The chaincode's lane threads run on their lanes' home CPUs, and an execution
+ * gives its thread its CPU mask back.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -87,6 +92,37 @@ class LaneExecutionProcessTest {
             assertThat(execute("kv", "get", "b")).isEqualTo("2");
         }
         assertThat(handler.lanes().stream().noneMatch(Lane::coresSaturated)).as("cleared on every lane").isTrue();
+    }
+
+    @Test
+    @Order(1)
+    void theChaincodesLaneThreadsRunOnTheLanesHomeCpusAndAnExecutionGivesTheCallerItsMaskBack() throws Exception {
+        final String maskBefore = cpusAllowed(Path.of("/proc/thread-self/status"));
+        assertThat(execute("kv", "get", "b")).isEqualTo("2");
+        assertThat(cpusAllowed(Path.of("/proc/thread-self/status"))).as("the executing thread's CPU mask, given back")
+                .isEqualTo(maskBefore);
+        final List<Integer> homes = support.registry().handler("kv:1.0").lanes().stream().map(Lane::homeCpu)
+                .sorted().toList();
+        Assumptions.assumeTrue(homes.stream().allMatch(cpu -> cpu >= 0),
+                "lanes have no home CPU here (no CPU affinity on this platform)");
+        Assumptions.assumeTrue(maskBefore.contains(",") || maskBefore.contains("-"), "needs two CPUs");
+        final ProcessHandle chaincode = LeakCheck.chaincodeProcesses("kv:1.0").get(0);
+        final List<Integer> pinned = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(chaincode.pid()), "task"))) {
+            for (final Path task : tasks.toList()) {
+                final String allowed = cpusAllowed(task.resolve("status"));
+                if (allowed.matches("[0-9]+")) {
+                    pinned.add(Integer.parseInt(allowed));
+                }
+            }
+        }
+        assertThat(pinned.stream().sorted().toList()).as("the chaincode's threads bound to one CPU: one per lane, at home")
+                .isEqualTo(homes);
+    }
+
+    private static String cpusAllowed(final Path status) throws IOException {
+        return Files.readAllLines(status).stream().filter(line -> line.startsWith("Cpus_allowed_list:"))
+                .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElseThrow();
     }
 
     @Test

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *   creator.bell, attacher.bell  FIFOs the creating / attaching side's event loop blocks on when idle ({@link Doorbell})
  *   doorbells                  the two bells' shared state words (128 bytes, memory-mapped by both sides)
  *   lane-0/, lane-1/, ...      the channel's lanes ({@link Lane}), each with the same queues, bells and state file
- *                              as above and a {@code served} marker, announced by {@code lanes=N}
+ *                              as above and a {@code served} marker, announced by {@code lanes=N} (and their home
+ *                              CPUs by {@code lane.cpus=0,1,...} when they have CPU affinity)
  * </pre>
  *
  * <p>The doorbells are made when the channel is created, unless disabled or impossible (no {@code mkfifo}): then
@@ -54,6 +55,8 @@ public final class ChannelDirectory {
     /** The name of a lane's directory ({@link Lane#directory}). */
     private static final Pattern LANE_DIRECTORY = Pattern.compile("lane-[0-9]+");
     static final String FORMAT = "fabric-embedded-ipc/1";
+    /** The lanes' home CPUs, comma-separated in lane order. */
+    private static final String LANE_CPUS = "lane.cpus";
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
@@ -96,6 +99,21 @@ public final class ChannelDirectory {
         return hasDoorbells() ? Integer.parseInt(properties.getProperty("lanes", "0")) : 0;
     }
 
+    /**
+     * The home CPU of lane {@code index} ({@code lane.cpus}, written by the creator when lanes have CPU affinity, see
+     * {@link ChronicleChannelBuilder#laneAffinity}), or {@code -1} for none.
+     */
+    int laneCpu(int index) {
+        String[] cpus = properties.getProperty(LANE_CPUS, "").split(",");
+        try {
+            return index < cpus.length && !cpus[index].isEmpty() ? Integer.parseInt(cpus[index].trim()) : -1;
+        } catch (NumberFormatException e) {
+            LOG.warn("channel directory {}: {} is not a list of CPUs: {}; lanes without a home CPU", dir, LANE_CPUS,
+                    properties.getProperty(LANE_CPUS));
+            return -1;
+        }
+    }
+
     long creatorPid() {
         return Long.parseLong(properties.getProperty("creator.pid"));
     }
@@ -108,7 +126,8 @@ public final class ChannelDirectory {
      *                  and the channel goes without
      * @throws IllegalStateException if the path is a live channel's directory, or an unrelated non-empty one
      */
-    static ChannelDirectory create(Path dir, int maxFrameSize, String rollCycle, boolean doorbells, int lanes) {
+    static ChannelDirectory create(Path dir, int maxFrameSize, String rollCycle, boolean doorbells, int lanes,
+                                   boolean laneAffinity) {
         try {
             if (Files.exists(dir)) {
                 Optional<Creator> creator = Creator.of(dir);
@@ -144,6 +163,14 @@ public final class ChannelDirectory {
                 props.setProperty("doorbells", "fifo");
                 if (laneDirs.length > 0) {
                     props.setProperty("lanes", Integer.toString(laneDirs.length));
+                    int[] cpus = laneAffinity ? CpuAffinity.processCpus() : new int[0];
+                    if (cpus.length > 0) {
+                        StringBuilder homes = new StringBuilder();
+                        for (int i = 0; i < laneDirs.length; i++) {
+                            homes.append(i == 0 ? "" : ",").append(cpus[i % cpus.length]);
+                        }
+                        props.setProperty(LANE_CPUS, homes.toString());
+                    }
                 }
             }
             Path tmp = dir.resolve(PROPERTIES + ".tmp");

@@ -13,11 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycle;
@@ -97,8 +97,10 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
     private volatile boolean running = true;
     /** This channel's lanes ({@link Lane}), made by the creator with the directory and opened by both sides at open. */
     private final List<Lane> lanes;
-    /** The lanes no conversation uses now (the creator hands them out). */
-    private final ConcurrentLinkedQueue<Lane> freeLanes = new ConcurrentLinkedQueue<>();
+    /** Per lane, 1 while a conversation uses it (the creator hands them out); a closed lane stays taken. */
+    private final AtomicIntegerArray lanesTaken;
+    /** Set once the attaching side announced that it serves its lanes (it announces them all together). */
+    private volatile boolean lanesServed;
 
     private ChronicleChannel(ChronicleChannelBuilder settings, ChannelDirectory directory, boolean creator,
                              FrameHandler handler, SingleChronicleQueue outbound, SingleChronicleQueue inboundQueue,
@@ -123,7 +125,7 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
         this.livenessThread = new Thread(this::watchLiveness, "ipc-" + name + "-liveness");
         this.livenessThread.setDaemon(true);
         this.lanes = lanes;
-        this.freeLanes.addAll(lanes);
+        this.lanesTaken = new AtomicIntegerArray(lanes.size());
     }
 
     /**
@@ -137,32 +139,44 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
     /**
      * A lane for one conversation, exclusively, or {@code null} when every lane is taken, none is served yet
      * ({@link Lane#announceServed()}: a side that does not serve lanes is never sent anything on one), or the channel
-     * has none: the conversation then goes through the channel. Give it back with
-     * {@link #releaseLane} once no frame of the conversation can still arrive on it. Thread-safe.
+     * has none: the conversation then goes through the channel. Among free lanes, the one at home on the CPU the caller
+     * runs on comes first ({@link Lane#homeCpu()}), so that binding the caller there ({@link Lane#bindToHomeCpu()})
+     * rarely moves it. Give it back with {@link #releaseLane} once no frame of the conversation can still arrive on it.
+     * Thread-safe, lock-free.
      */
     public Lane tryAcquireLane() {
-        Lane lane;
-        while ((lane = freeLanes.poll()) != null) {
-            if (!lane.isOpen()) {
-                continue;
-            }
-            if (lane.isServed()) {
-                return lane;
-            }
-            freeLanes.add(lane);
+        if (lanes.isEmpty() || !lanesServed && !(lanesServed = lanes.get(0).isServed())) {
             return null;
         }
+        int cpu = lanes.get(0).homeCpu() >= 0 ? CpuAffinity.currentCpu() : -1;
+        if (cpu >= 0) {
+            for (int i = 0; i < lanes.size(); i++) {
+                if (lanes.get(i).homeCpu() == cpu && take(i)) {
+                    return lanes.get(i);
+                }
+            }
+        }
+        for (int i = 0; i < lanes.size(); i++) {
+            if (take(i)) {
+                return lanes.get(i);
+            }
+        }
         return null;
+    }
+
+    private boolean take(int index) {
+        return lanesTaken.get(index) == 0 && lanes.get(index).isOpen() && lanesTaken.compareAndSet(index, 0, 1);
     }
 
     /**
      * Gives back a lane taken with {@link #tryAcquireLane()}. Only after a conversation that ended cleanly: a lane whose
      * conversation was abandoned (a timeout, the answer may still come) must not be given back; it stays out of use
-     * until the channel closes. A closed lane is dropped.
+     * until the channel closes. A closed lane is never handed out again.
      */
     public void releaseLane(Lane lane) {
-        if (lanes.contains(lane) && lane.isOpen()) {
-            freeLanes.add(lane);
+        int index = lanes.indexOf(lane);
+        if (index >= 0 && lane.isOpen()) {
+            lanesTaken.set(index, 0);
         }
     }
 
@@ -192,9 +206,8 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
             for (int i = 0; i < directory.lanes(); i++) {
                 Path laneDir = Lane.directory(directory.path(), i);
                 String laneName = settings.name() + "-lane-" + i;
-                lanes.add(creator
-                        ? Lane.openCreator(laneDir, laneName, directory.maxFrameSize(), rollCycle, settings.waitStrategy())
-                        : Lane.openAttacher(laneDir, laneName, directory.maxFrameSize(), rollCycle, settings.waitStrategy()));
+                lanes.add(Lane.open(laneDir, laneName, creator, directory.laneCpu(i), directory.maxFrameSize(), rollCycle,
+                        settings.waitStrategy()));
             }
             ChronicleChannel channel = new ChronicleChannel(settings, directory, creator, handler, outbound, inbound,
                     inboundBell, outboundBell, List.copyOf(lanes));

@@ -49,6 +49,7 @@ public final class ChronicleChannelBuilder {
     private WatchedProcess watched;
     private boolean doorbells = true;
     private int lanes = DEFAULT_LANES;
+    private boolean laneAffinity = true;
 
     ChronicleChannelBuilder(Path dir) {
         this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
@@ -188,7 +189,8 @@ public final class ChronicleChannelBuilder {
      */
     public ChronicleChannel create(FrameHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        ChannelDirectory directory = ChannelDirectory.create(dir, maxFrameSize, RollCycleNames.of(rollCycle), doorbells, lanes);
+        ChannelDirectory directory = ChannelDirectory.create(dir, maxFrameSize, RollCycleNames.of(rollCycle), doorbells, lanes,
+                laneAffinity);
         return ChronicleChannel.open(this, directory, true, handler);
     }
 
@@ -224,6 +226,21 @@ public final class ChronicleChannelBuilder {
 
     int lanes() {
         return lanes;
+    }
+
+    /**
+     * Whether each lane gets a home CPU (default {@code true}; Linux only, elsewhere ignored): lane {@code i} is at home
+     * on the {@code i}-th CPU the creating process may use (modulo their count), recorded in the directory so both sides
+     * agree. The attaching side's thread serving a lane runs on that CPU only, {@link ChronicleChannel#tryAcquireLane()}
+     * prefers the lane at home on the caller's CPU, and a conversation binds its thread there for its duration
+     * ({@link Lane#bindToHomeCpu()}), so a conversation's hand-offs never cross CPUs: a thread woken on an idle CPU
+     * waits for it to leave its idle state, tens of microseconds on a virtual machine (see {@link CpuAffinity}).
+     * Limits set by the application or a container are respected: a thread is never bound to a CPU it may not use.
+     * The creating side decides; the attaching side follows the directory.
+     */
+    public ChronicleChannelBuilder laneAffinity(boolean enabled) {
+        this.laneAffinity = enabled;
+        return this;
     }
 
     WaitStrategy waitStrategy() {

@@ -36,7 +36,13 @@ import org.slf4j.LoggerFactory;
  * more CPU than the conversation: with two client threads endorsing, the endorsing threads spent 27 % of their CPU
  * samples in {@code sched_yield} (session 8, PERFORMANCE.md). A lane per concurrent conversation removes both.
  *
- * <p>How a receiver waits: it first polls per the channel's {@link WaitStrategy} up to
+ * <p>Where the two threads run: a lane may have a home CPU ({@link #homeCpu()}, {@link ChronicleChannelBuilder#laneAffinity});
+ * then both ends' threads run their conversation on it ({@link #bindToHomeCpu()}), so a hand-off is a context switch
+ * on one CPU, never the wake-up of another one (which on a virtual machine whose idle vCPUs halt costs tens of
+ * microseconds, see {@link CpuAffinity}), and conversations on lanes at home on different CPUs run in parallel.
+ *
+ * <p>How a receiver waits: bound to the home CPU, it blocks on the FIFO at once (its answer is computed on its own
+ * CPU). Otherwise it first polls per the channel's {@link WaitStrategy} up to
  * {@link WaitStrategy#blockAfter()} empty polls (spins, then yields: with a core to spare the answer is caught
  * microseconds after it lands), then announces that it sleeps and blocks on the FIFO. While the lane's saturation
  * hint is set ({@link #coresSaturated(boolean)}, written by the peer from its count of proposals in flight and read by
@@ -66,6 +72,10 @@ public final class Lane implements FrameChannel {
     private final String name;
     private final Path dir;
     private final boolean creator;
+    /** The CPU this lane's conversations run on ({@link #bindToHomeCpu()}), or {@code -1} for none. */
+    private final int homeCpu;
+    /** Used by the owner only: the binding of the current owner to {@link #homeCpu}, while it lasts. */
+    private CpuBinding ownerBinding = CpuBinding.NONE;
     private final int maxFrameSize;
     private final WaitStrategy strategy;
     private final SingleChronicleQueue outbound;
@@ -93,10 +103,12 @@ public final class Lane implements FrameChannel {
     /** {@link System#nanoTime()} after which a sleeping owner must be woken; {@code Long.MAX_VALUE} when not asleep. */
     private volatile long sleepDeadline = Long.MAX_VALUE;
 
-    private Lane(String name, Path dir, boolean creator, int maxFrameSize, RollCycle rollCycle, WaitStrategy strategy) {
+    private Lane(String name, Path dir, boolean creator, int homeCpu, int maxFrameSize, RollCycle rollCycle,
+                 WaitStrategy strategy) {
         this.name = name;
         this.dir = dir;
         this.creator = creator;
+        this.homeCpu = homeCpu;
         this.maxFrameSize = maxFrameSize;
         this.strategy = strategy;
         long blockSize = ChronicleChannel.blockSizeFor(maxFrameSize);
@@ -132,14 +144,15 @@ public final class Lane implements FrameChannel {
         return channelDir.resolve("lane-" + index);
     }
 
-    /** Opens the creator's end of a lane whose directory and doorbells {@link ChannelDirectory#create} made. */
-    static Lane openCreator(Path dir, String name, int maxFrameSize, RollCycle rollCycle, WaitStrategy strategy) {
-        return new Lane(name, dir, true, maxFrameSize, rollCycle, strategy);
-    }
-
-    /** Opens the attacher's end of a lane; the creator hands the lane out once it is {@linkplain #announceServed served}. */
-    static Lane openAttacher(Path dir, String name, int maxFrameSize, RollCycle rollCycle, WaitStrategy strategy) {
-        return new Lane(name, dir, false, maxFrameSize, rollCycle, strategy);
+    /**
+     * Opens one end of a lane whose directory and doorbells {@link ChannelDirectory#create} made: the creator's, or the
+     * attacher's (the creator hands the lane out once it is {@linkplain #announceServed served}).
+     *
+     * @param homeCpu the lane's home CPU from the directory, {@code -1} for none
+     */
+    static Lane open(Path dir, String name, boolean creator, int homeCpu, int maxFrameSize, RollCycle rollCycle,
+                     WaitStrategy strategy) {
+        return new Lane(name, dir, creator, homeCpu, maxFrameSize, rollCycle, strategy);
     }
 
     /**
@@ -173,6 +186,31 @@ public final class Lane implements FrameChannel {
         return dir;
     }
 
+    /**
+     * The CPU this lane's conversations run on, the same at both ends ({@link ChronicleChannelBuilder#laneAffinity}),
+     * or {@code -1} when the lane has none.
+     */
+    public int homeCpu() {
+        return homeCpu;
+    }
+
+    /**
+     * Binds the calling thread, the lane's owner, to the lane's {@linkplain #homeCpu() home CPU} until the returned
+     * binding is closed (on this thread; it gives the thread its CPU mask of before). The other end's thread runs on
+     * the same CPU, so each hand-off of the conversation is a context switch on one CPU instead of a wake-up of another,
+     * possibly idle, CPU. While the owner is bound, {@link #receive} sleeps at once instead of polling first: the
+     * answer is computed on this very CPU, so polling could only delay it. The attaching side's serving thread binds
+     * itself once, for its life; the creating side's owner binds for one conversation. Binds nothing (an unbound
+     * binding) for a lane without a home CPU, without CPU affinity on this platform, or for a thread that may not run
+     * on the home CPU.
+     */
+    public CpuBinding bindToHomeCpu() {
+        CpuBinding binding = CpuAffinity.bind(homeCpu);
+        if (binding.isBound()) {
+            ownerBinding = binding;
+        }
+        return binding;
+    }
     /** {@code true} until either end closed the lane. */
     @Override
     public boolean isOpen() {
@@ -258,7 +296,7 @@ public final class Lane implements FrameChannel {
         enter();
         try {
             final long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
-            final int pollFor = inboundBell.coresSaturated() ? 0
+            final int pollFor = inboundBell.coresSaturated() || ownerBinding.bindsCurrentThread() ? 0
                     : strategy.blockAfter() >= 0 ? strategy.blockAfter() : Integer.MAX_VALUE;
             int idle = 0;
             while (true) {

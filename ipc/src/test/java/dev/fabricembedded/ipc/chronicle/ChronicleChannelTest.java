@@ -165,7 +165,7 @@ class ChronicleChannelTest {
     void anAttacherWhoseCreatorNeverSpeaksClosesWithKeepaliveTimeout() throws Exception {
         Path dir = base.resolve("mute-creator");
         // a fake creator: the directory and its queues, and then not a word
-        ChannelDirectory.create(dir, 1024, RollCycleNames.of(RollCycles.FIVE_MINUTELY), true, 0);
+        ChannelDirectory.create(dir, 1024, RollCycleNames.of(RollCycles.FIVE_MINUTELY), true, 0, false);
         for (String queueDir : List.of(ChannelDirectory.CREATOR_TO_ATTACHER, ChannelDirectory.ATTACHER_TO_CREATOR)) {
             Files.createDirectory(dir.resolve(queueDir));
         }

@@ -3,6 +3,7 @@ package dev.fabricembedded.shim.impl;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fabricembedded.ipc.ChannelClosedException;
 import dev.fabricembedded.ipc.WaitStrategy;
+import dev.fabricembedded.ipc.chronicle.CpuBinding;
 import dev.fabricembedded.ipc.chronicle.Lane;
 import dev.fabricembedded.shim.Chaincode;
 import java.time.Duration;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * reads INIT or TRANSACTION and runs the invocation right there, its ledger requests and their answers crossing the
  * same lane ({@link TransactionContext}), so each frame of the conversation wakes exactly the thread that consumes it:
  * no event loop and no hand-off to a worker in between. The peer sends one conversation at a time on a lane, so one
- * thread per lane is all it needs. Ends when the lane closes (the channel closes its lanes when it ends for any reason).
+ * thread per lane is all it needs. The thread runs on the lane's home CPU only ({@link Lane#bindToHomeCpu()}), where
+ * the peer's thread runs its side of the conversation, so the hand-offs never wake another CPU. Ends when the lane closes (the channel closes its lanes when it ends for any reason).
  */
 final class LaneServer implements Runnable {
 
@@ -75,6 +77,9 @@ final class LaneServer implements Runnable {
 
     @Override
     public void run() {
+        // for the thread's life (it ends with the lane): the peer's thread runs its side of each conversation there too
+        final CpuBinding home = lane.bindToHomeCpu();
+        LOG.debug("lane {} served on {}", lane.name(), home.isBound() ? "CPU " + home.cpu() : "any CPU");
         while (true) {
             final byte[] frame;
             try {

@@ -1,0 +1,66 @@
+package dev.fabricembedded.ipc.chronicle;
+
+/**
+ * A thread bound to one CPU for a while ({@link Lane#bindToHomeCpu()}): closing it, on the same thread, gives the
+ * thread back the CPU mask it had before. An unbound binding ({@link #isBound()} {@code false}: no CPU affinity on this
+ * platform, a lane without a home CPU, or a thread that may not run there) closes as a no-op.
+ *
+ * <p>Not thread-safe: made, used and closed by the bound thread, like the lane conversation it spans.
+ */
+public final class CpuBinding implements AutoCloseable {
+
+    /** The binding that binds nothing. */
+    static final CpuBinding NONE = new CpuBinding(-1, null);
+
+    private final int cpu;
+    /** The mask to give back, or {@code null} when the thread was bound to this CPU alone before. */
+    private final long[] previous;
+    private final Thread thread;
+    private boolean closed;
+
+    CpuBinding(int cpu, long[] previous) {
+        this.cpu = cpu;
+        this.previous = previous;
+        this.thread = cpu < 0 ? null : Thread.currentThread();
+    }
+
+    /** Whether the thread runs on {@link #cpu()} alone until this binding is closed. */
+    public boolean isBound() {
+        return cpu >= 0 && !closed;
+    }
+
+    /** Whether the calling thread is the bound one and the binding is not closed. */
+    boolean bindsCurrentThread() {
+        return isBound() && thread == Thread.currentThread();
+    }
+
+    /** The CPU the thread is bound to, or {@code -1} for an unbound binding. */
+    public int cpu() {
+        return cpu;
+    }
+
+    /**
+     * Gives the thread its CPU mask of before. Idempotent.
+     *
+     * @throws IllegalStateException if called by another thread than the bound one (the mask is a thread's own)
+     */
+    @Override
+    public void close() {
+        if (cpu < 0 || closed) {
+            return;
+        }
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("a CPU binding of thread " + thread.getName() + " closed by thread "
+                    + Thread.currentThread().getName());
+        }
+        closed = true;
+        if (previous != null) {
+            CpuAffinity.restore(previous);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return cpu < 0 ? "CpuBinding[none]" : "CpuBinding[cpu " + cpu + (closed ? ", closed]" : "]");
+    }
+}

@@ -1,0 +1,141 @@
+package dev.fabricembedded.ipc.chronicle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.fabricembedded.ipc.RecordingHandler;
+import dev.fabricembedded.ipc.WaitStrategy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Lanes' home CPUs ({@link ChronicleChannelBuilder#laneAffinity}): the creator gives lane {@code i} the {@code i}-th
+ * CPU of the process (modulo their count) and records it so the attacher agrees; a caller gets the free lane at home
+ * on its own CPU first; an owner bound to the home CPU sleeps at once instead of polling, and gets its mask back when
+ * the binding closes; without affinity lanes have no home. Real system calls (Linux); skipped where unavailable.
+ */
+class LaneAffinityTest {
+
+    private static final Duration NO_KEEPALIVES = Duration.ofHours(1);
+
+    @TempDir
+    Path base;
+
+    private static ChronicleChannelBuilder quiet(Path dir, String name) {
+        return ChronicleChannel.builder(dir).name(name).keepaliveInterval(NO_KEEPALIVES).livenessTimeout(NO_KEEPALIVES)
+                .maxFrameSize(1024);
+    }
+
+    private static void assumeAvailable() {
+        assumeTrue(CpuAffinity.available(), "CPU affinity calls are not available on this platform (Linux only)");
+    }
+
+    @Test
+    void eachLaneIsAtHomeOnACpuOfTheProcessTheSameAtBothEnds() {
+        assumeAvailable();
+        int[] cpus = CpuAffinity.processCpus();
+        int count = cpus.length + 1; // one more lane than CPUs: the homes wrap around
+        Path dir = base.resolve("homes");
+        try (ChronicleChannel created = quiet(dir, "homes-p").lanes(count).create(new RecordingHandler());
+             ChronicleChannel attached = quiet(dir, "homes-c").attach(new RecordingHandler())) {
+            for (int i = 0; i < count; i++) {
+                assertThat(created.lanes().get(i).homeCpu()).as("lane %d", i).isEqualTo(cpus[i % cpus.length]);
+                assertThat(attached.lanes().get(i).homeCpu()).as("lane %d, attached", i)
+                        .isEqualTo(created.lanes().get(i).homeCpu());
+            }
+        }
+    }
+
+    @Test
+    void withoutAffinityLanesHaveNoHomeAndBindNothing() throws Exception {
+        Path dir = base.resolve("nohome");
+        try (ChronicleChannel created = quiet(dir, "nohome-p").lanes(2).laneAffinity(false)
+                .create(new RecordingHandler())) {
+            assertThat(Files.readString(dir.resolve(ChannelDirectory.PROPERTIES))).doesNotContain("lane.cpus");
+            Lane lane = created.lanes().get(0);
+            assertThat(lane.homeCpu()).isEqualTo(-1);
+            try (CpuBinding binding = lane.bindToHomeCpu()) {
+                assertThat(binding.isBound()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aCallerGetsTheFreeLaneAtHomeOnItsOwnCpuFirst() throws Exception {
+        assumeAvailable();
+        int[] cpus = CpuAffinity.processCpus();
+        assumeTrue(cpus.length >= 2, "needs two CPUs");
+        Path dir = base.resolve("prefer");
+        try (ChronicleChannel created = quiet(dir, "prefer-p").lanes(cpus.length).create(new RecordingHandler());
+             ChronicleChannel attached = quiet(dir, "prefer-c").attach(new RecordingHandler())) {
+            attached.lanes().forEach(Lane::announceServed);
+            for (int k = cpus.length - 1; k >= 0; k--) {
+                Lane taken = acquireOn(created, cpus[k]);
+                assertThat(taken).as("a caller on CPU %d", cpus[k]).isSameAs(created.lanes().get(k));
+                created.releaseLane(taken);
+            }
+            // the lane at home on the caller's CPU taken: the caller gets another one rather than none
+            Lane home = acquireOn(created, cpus[0]);
+            Lane fallback = acquireOn(created, cpus[0]);
+            assertThat(home).isSameAs(created.lanes().get(0));
+            assertThat(fallback).isNotNull().isNotSameAs(home);
+        }
+    }
+
+    private static Lane acquireOn(ChronicleChannel channel, int cpu) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            try (CpuBinding onCpu = CpuAffinity.bind(cpu)) {
+                assertThat(onCpu.isBound()).isTrue();
+                return channel.tryAcquireLane();
+            }
+        }).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anOwnerBoundAtHomeSleepsAtOnceAndGetsItsMaskBack() throws Exception {
+        assumeAvailable();
+        Path dir = base.resolve("sleep");
+        // a strategy that blocks only after ~forever: an unbound owner would poll (and park) rather than sleep
+        WaitStrategy pollLong = WaitStrategy.spinYieldPark(10, 10, Duration.ofMillis(1), Duration.ofMillis(1),
+                Integer.MAX_VALUE);
+        try (ChronicleChannel created = quiet(dir, "sleep-p").lanes(1).waitStrategy(pollLong)
+                     .create(new RecordingHandler());
+             ChronicleChannel attached = quiet(dir, "sleep-c").waitStrategy(pollLong)
+                     .attach(new RecordingHandler())) {
+            attached.lanes().forEach(Lane::announceServed);
+            Lane owner = created.tryAcquireLane();
+            Lane other = attached.lanes().get(0);
+            assertThat(owner.homeCpu()).isNotNegative();
+            CompletableFuture<long[][]> masks = new CompletableFuture<>();
+            Thread receiver = new Thread(() -> {
+                long[] before = CpuAffinity.currentMask();
+                try (CpuBinding binding = owner.bindToHomeCpu()) {
+                    assertThat(binding.isBound()).isTrue();
+                    byte[] frame = owner.receive(TimeUnit.SECONDS.toNanos(60));
+                    assertThat(new String(frame, StandardCharsets.UTF_8)).isEqualTo("answer");
+                    assertThat(CpuAffinity.currentCpu()).isEqualTo(owner.homeCpu());
+                } catch (Throwable e) {
+                    masks.completeExceptionally(e);
+                    return;
+                }
+                masks.complete(new long[][] {before, CpuAffinity.currentMask()});
+            }, "bound-owner");
+            receiver.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!owner.asleep()) {
+                assertThat(System.nanoTime()).as("the bound owner asleep on the bell").isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            other.send("answer".getBytes(StandardCharsets.UTF_8));
+            long[][] beforeAndAfter = masks.get(60, TimeUnit.SECONDS);
+            assertThat(beforeAndAfter[1]).as("the mask given back").isEqualTo(beforeAndAfter[0]);
+            receiver.join();
+        }
+    }
+}
