@@ -6,6 +6,7 @@ import dev.fabricembedded.endorser.runtime.InProcessRuntime;
 import dev.fabricembedded.endorser.runtime.ProcessRuntime;
 import dev.fabricembedded.ipc.FrameHandler;
 import dev.fabricembedded.ipc.WaitStrategy;
+import dev.fabricembedded.ipc.chronicle.CpuBinding;
 import dev.fabricembedded.ledger.txmgr.QueryExecutor;
 import dev.fabricembedded.scc.ccprovider.ChaincodeData;
 import dev.fabricembedded.scc.ccprovider.ChaincodePackageStore;
@@ -142,7 +143,11 @@ public final class ChaincodeSupport implements AutoCloseable {
         }
         final AtomicInteger workers = new AtomicInteger();
         this.invokeWorkers = Executors.newCachedThreadPool(runnable -> {
-            final Thread thread = new Thread(runnable, "chaincode-invoke-" + workers.incrementAndGet());
+            // started on demand, possibly by an executing thread bound to a lane's home CPU: not bound with it
+            final Thread thread = new Thread(() -> {
+                CpuBinding.dropInherited();
+                runnable.run();
+            }, "chaincode-invoke-" + workers.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });

@@ -266,7 +266,7 @@ final class Handler implements FrameHandler {
             }
             final byte[] frame;
             try {
-                frame = lane.receive(remaining);
+                frame = lane.awaitReply(remaining);
             } catch (ChannelClosedException e) {
                 throw new ChaincodeException(ChaincodeSupport.STREAM_TERMINATED);
             }

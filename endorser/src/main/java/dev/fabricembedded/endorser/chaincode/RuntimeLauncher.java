@@ -5,6 +5,7 @@ import dev.fabricembedded.endorser.runtime.CodePackageFiles;
 import dev.fabricembedded.endorser.runtime.FileTree;
 import dev.fabricembedded.endorser.runtime.InProcessRuntime;
 import dev.fabricembedded.endorser.runtime.LaunchSpec;
+import dev.fabricembedded.ipc.chronicle.CpuBinding;
 import dev.fabricembedded.scc.ccprovider.ChaincodePackage;
 import dev.fabricembedded.scc.ccprovider.ChaincodePackageStore;
 import dev.fabricembedded.scc.ccprovider.InvalidChaincodeException;
@@ -100,7 +101,11 @@ final class RuntimeLauncher implements AutoCloseable {
         }
         final AtomicInteger threads = new AtomicInteger();
         this.launchThreads = Executors.newCachedThreadPool(runnable -> {
-            final Thread thread = new Thread(runnable, "chaincode-launch-" + threads.incrementAndGet());
+            // started on demand, possibly by an executing thread bound to a lane's home CPU: not bound with it
+            final Thread thread = new Thread(() -> {
+                CpuBinding.dropInherited();
+                runnable.run();
+            }, "chaincode-launch-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });

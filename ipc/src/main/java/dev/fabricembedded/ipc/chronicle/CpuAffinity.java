@@ -56,8 +56,13 @@ final class CpuAffinity {
      * process id), which a thread of ours that is bound for a while does not narrow; empty if unknown.
      */
     static int[] processCpus() {
-        long[] mask = maskOf((int) ProcessHandle.current().pid());
+        long[] mask = processMask();
         return mask == null ? new int[0] : cpusOf(mask);
+    }
+
+    /** The mask of {@link #processCpus()}, or {@code null} if unknown. */
+    static long[] processMask() {
+        return maskOf((int) ProcessHandle.current().pid());
     }
 
     /**

@@ -24,6 +24,22 @@ public final class CpuBinding implements AutoCloseable {
         this.thread = cpu < 0 ? null : Thread.currentThread();
     }
 
+    /**
+     * For the first thing a new thread does when a thread bound to one CPU may have started it (a pool that grows on
+     * demand, submitted to during a lane conversation): a Linux thread inherits the CPU mask of the thread that started
+     * it, and so would every thread and process it starts in turn. Gives the calling thread the process's CPUs (its
+     * main thread's mask, {@link CpuAffinity#processCpus()}) when its own mask is a single CPU of several; does nothing
+     * otherwise, or without CPU affinity on this platform.
+     */
+    public static void dropInherited() {
+        long[] mask = CpuAffinity.currentMask();
+        long[] process = CpuAffinity.processMask();
+        if (mask != null && process != null && CpuAffinity.cpusOf(mask).length == 1
+                && CpuAffinity.cpusOf(process).length > 1) {
+            CpuAffinity.restore(process);
+        }
+    }
+
     /** Whether the thread runs on {@link #cpu()} alone until this binding is closed. */
     public boolean isBound() {
         return cpu >= 0 && !closed;

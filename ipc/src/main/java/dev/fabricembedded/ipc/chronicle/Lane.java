@@ -12,6 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -68,6 +69,12 @@ public final class Lane implements FrameChannel {
     private static final byte[] NO_PAYLOAD = new byte[0];
     /** How many empty polls pass between two looks at the clock and the close flags while polling. */
     private static final int CHECK_EVERY = 64;
+    /**
+     * How long an owner bound at home yields to its partner for a reply before it sleeps ({@link #awaitReply}): longer
+     * than one hop of a conversation takes (a ledger request served, a chaincode step: microseconds to tens of them),
+     * short enough that a partner busy elsewhere (a slow chaincode, a pause) costs little spinning.
+     */
+    static final long REPLY_YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private final String name;
     private final Path dir;
@@ -285,18 +292,53 @@ public final class Lane implements FrameChannel {
     }
 
     /**
-     * The next frame, waiting at most {@code timeoutNanos} (polling per the wait strategy unless the saturation hint
-     * is set, then asleep on the doorbell). Only the lane's owner may call it.
+     * The next frame, when nothing says it comes soon (the serving side waiting for the next conversation), waiting at
+     * most {@code timeoutNanos}: asleep on the doorbell at once when the owner is bound at home or the saturation hint
+     * is set, else after polling per the wait strategy. Only the lane's owner may call it.
      *
      * @return the frame, or {@code null} once the time is up
      * @throws ChannelClosedException if either end closed the lane (the frames the other end wrote before its close
      *                                are returned first), or a frame is corrupt (the lane is then closed)
      */
     public byte[] receive(long timeoutNanos) {
+        return receive(timeoutNanos, false);
+    }
+
+    /**
+     * The next frame of a conversation in progress, the other end's answer to what this owner just sent, waiting at
+     * most {@code timeoutNanos}. An owner bound at home ({@link #bindToHomeCpu()}) yields its CPU, where the other
+     * end's thread computes the answer, for up to {@value #REPLY_YIELD_NANOS} ns before it sleeps on the doorbell: a
+     * yield hands the CPU straight to the partner (a context switch, no wake-up), and the partner, seeing this end
+     * awake, appends its answer without ringing, so a hop costs one system call instead of a ring and a sleep. Other
+     * owners wait as {@link #receive} does. Only the lane's owner may call it.
+     *
+     * @return the frame, or {@code null} once the time is up
+     * @throws ChannelClosedException as {@link #receive}
+     */
+    public byte[] awaitReply(long timeoutNanos) {
+        return receive(timeoutNanos, true);
+    }
+
+    private byte[] receive(long timeoutNanos, boolean reply) {
         enter();
         try {
-            final long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
-            final int pollFor = inboundBell.coresSaturated() || ownerBinding.bindsCurrentThread() ? 0
+            final long start = System.nanoTime();
+            final long deadline = start + Math.max(0, timeoutNanos);
+            final boolean atHome = ownerBinding.bindsCurrentThread();
+            if (reply && atHome) {
+                final long yieldUntil = start + Math.min(REPLY_YIELD_NANOS, Math.max(0, timeoutNanos));
+                do {
+                    byte[] frame = poll();
+                    if (frame != null) {
+                        return frame;
+                    }
+                    if (remoteClosed || closed) {
+                        throw closedException();
+                    }
+                    Thread.yield();
+                } while (System.nanoTime() - yieldUntil < 0);
+            }
+            final int pollFor = inboundBell.coresSaturated() || atHome ? 0
                     : strategy.blockAfter() >= 0 ? strategy.blockAfter() : Integer.MAX_VALUE;
             int idle = 0;
             while (true) {

@@ -120,4 +120,28 @@ class CpuAffinityTest {
         assertThat(binding.isBound()).isFalse();
         assertThat(CpuAffinity.currentMask()).isEqualTo(before);
     }
+
+    @Test
+    void aThreadStartedByABoundThreadInheritsItsCpuUntilItDropsIt() throws Exception {
+        assumeAvailable();
+        int[] cpus = CpuAffinity.processCpus();
+        assumeTrue(cpus.length >= 2, "needs two CPUs");
+        CompletableFuture<int[][]> masks = new CompletableFuture<>();
+        try (CpuBinding bound = CpuAffinity.bind(cpus[cpus.length - 1])) {
+            assertThat(bound.isBound()).isTrue();
+            Thread started = new Thread(() -> {
+                int[] inherited = CpuAffinity.cpusOf(CpuAffinity.currentMask());
+                CpuBinding.dropInherited();
+                masks.complete(new int[][] {inherited, CpuAffinity.cpusOf(CpuAffinity.currentMask())});
+            }, "started-while-bound");
+            started.start();
+            started.join();
+        }
+        int[][] beforeAndAfter = masks.get(60, TimeUnit.SECONDS);
+        assertThat(beforeAndAfter[0]).as("inherited").containsExactly(cpus[cpus.length - 1]);
+        assertThat(beforeAndAfter[1]).as("dropped").containsExactly(cpus);
+        long[] mine = CpuAffinity.currentMask();
+        CpuBinding.dropInherited();
+        assertThat(CpuAffinity.currentMask()).as("an unbound thread is left as it is").isEqualTo(mine);
+    }
 }

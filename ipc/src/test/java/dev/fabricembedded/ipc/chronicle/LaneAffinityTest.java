@@ -3,6 +3,7 @@ package dev.fabricembedded.ipc.chronicle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.fabricembedded.ipc.ChannelClosedException;
 import dev.fabricembedded.ipc.RecordingHandler;
 import dev.fabricembedded.ipc.WaitStrategy;
 import java.nio.charset.StandardCharsets;
@@ -135,6 +136,50 @@ class LaneAffinityTest {
             other.send("answer".getBytes(StandardCharsets.UTF_8));
             long[][] beforeAndAfter = masks.get(60, TimeUnit.SECONDS);
             assertThat(beforeAndAfter[1]).as("the mask given back").isEqualTo(beforeAndAfter[0]);
+            receiver.join();
+        }
+    }
+
+    @Test
+    void aBoundOwnerAwaitingAReplyYieldsThenSleepsAndAClosedLaneEndsTheWait() throws Exception {
+        assumeAvailable();
+        Path dir = base.resolve("reply");
+        WaitStrategy pollLong = WaitStrategy.spinYieldPark(10, 10, Duration.ofMillis(1), Duration.ofMillis(1),
+                Integer.MAX_VALUE);
+        try (ChronicleChannel created = quiet(dir, "reply-p").lanes(1).waitStrategy(pollLong)
+                     .create(new RecordingHandler());
+             ChronicleChannel attached = quiet(dir, "reply-c").waitStrategy(pollLong).attach(new RecordingHandler())) {
+            attached.lanes().forEach(Lane::announceServed);
+            Lane owner = created.tryAcquireLane();
+            Lane other = attached.lanes().get(0);
+            CompletableFuture<String> replies = new CompletableFuture<>();
+            Thread receiver = new Thread(() -> {
+                try (CpuBinding binding = owner.bindToHomeCpu()) {
+                    assertThat(binding.isBound()).isTrue();
+                    String first = new String(owner.awaitReply(TimeUnit.SECONDS.toNanos(60)), StandardCharsets.UTF_8);
+                    try {
+                        owner.awaitReply(TimeUnit.SECONDS.toNanos(60));
+                        replies.complete(first + ", then a frame after the close");
+                    } catch (ChannelClosedException e) {
+                        replies.complete(first + ", then closed");
+                    }
+                } catch (Throwable e) {
+                    replies.completeExceptionally(e);
+                }
+            }, "bound-awaiting");
+            receiver.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!owner.asleep()) {
+                assertThat(System.nanoTime()).as("asleep once the yield budget is spent").isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            other.send("late answer".getBytes(StandardCharsets.UTF_8));
+            while (!owner.asleep()) {
+                assertThat(System.nanoTime()).as("asleep again").isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            other.close();
+            assertThat(replies.get(60, TimeUnit.SECONDS)).isEqualTo("late answer, then closed");
             receiver.join();
         }
     }

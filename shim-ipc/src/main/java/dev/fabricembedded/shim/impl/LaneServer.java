@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * same lane ({@link TransactionContext}), so each frame of the conversation wakes exactly the thread that consumes it:
  * no event loop and no hand-off to a worker in between. The peer sends one conversation at a time on a lane, so one
  * thread per lane is all it needs. The thread runs on the lane's home CPU only ({@link Lane#bindToHomeCpu()}), where
- * the peer's thread runs its side of the conversation, so the hand-offs never wake another CPU. Ends when the lane closes (the channel closes its lanes when it ends for any reason).
+ * the peer's thread runs its side of the conversation, so the hand-offs never wake another CPU. A thread the chaincode
+ * starts during an invocation inherits that single CPU (Linux threads inherit their creator's CPU mask); a chaincode
+ * that starts threads should start them in its constructor, or the peer turn lane affinity off. Ends when the lane closes (the channel closes its lanes when it ends for any reason).
  */
 final class LaneServer implements Runnable {
 

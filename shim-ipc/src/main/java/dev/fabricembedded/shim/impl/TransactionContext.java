@@ -133,7 +133,7 @@ final class TransactionContext {
         try {
             lane.send(ChaincodeMessageFactory.request(type, key, payload).toByteArray());
             while (true) {
-                final byte[] frame = lane.receive(Long.MAX_VALUE);
+                final byte[] frame = lane.awaitReply(Long.MAX_VALUE);
                 if (frame == null) {
                     continue;
                 }
