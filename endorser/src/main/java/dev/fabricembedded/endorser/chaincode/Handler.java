@@ -90,8 +90,8 @@ import org.slf4j.LoggerFactory;
  * does not touch the channel at all: it sends INIT/TRANSACTION on the lane and reads every frame of its conversation
  * from the lane itself, asleep on the lane's doorbell between them, serving the requests with the same code and
  * answering on the lane (see {@code executeOnLane}). A lane carries one conversation at a time. For the conversation
- * the thread runs on the lane's home CPU only ({@link Lane#bindToHomeCpu()}), where the chaincode's thread of the lane
- * runs too, and gets its own CPU mask back after it.</li>
+ * the thread runs on the lane's home CPU ({@link Lane#settleAtHome()}: where it runs already, usually, else bound there
+ * and given its own CPU mask back after), where the chaincode's thread of the lane runs too.</li>
  * <li>A support worker serves INVOKE_CHAINCODE (it waits for another chaincode), never claimed by an executing
  * thread; its answer goes out on the channel or lane the request came on.</li>
  * </ul>
@@ -206,7 +206,7 @@ final class Handler implements FrameHandler {
                 executionsOverLanes.increment();
                 executionsOnLanes.incrementAndGet();
                 // on the CPU the chaincode's thread of this lane runs on: every hand-off stays on one CPU
-                try (CpuBinding ignored = lane.bindToHomeCpu()) {
+                try (CpuBinding ignored = lane.settleAtHome()) {
                     final ChaincodeMessage answer = executeOnLane(lane, toSend, message, transaction, timeout);
                     clean = true;
                     return answer;

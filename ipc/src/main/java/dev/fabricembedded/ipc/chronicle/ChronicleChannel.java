@@ -140,8 +140,8 @@ public final class ChronicleChannel implements FrameChannel, HandlerExecutor {
      * A lane for one conversation, exclusively, or {@code null} when every lane is taken, none is served yet
      * ({@link Lane#announceServed()}: a side that does not serve lanes is never sent anything on one), or the channel
      * has none: the conversation then goes through the channel. Among free lanes, the one at home on the CPU the caller
-     * runs on comes first ({@link Lane#homeCpu()}), so that binding the caller there ({@link Lane#bindToHomeCpu()})
-     * rarely moves it. Give it back with {@link #releaseLane} once no frame of the conversation can still arrive on it.
+     * runs on comes first ({@link Lane#homeCpu()}), so that settling the caller there ({@link Lane#settleAtHome()})
+     * rarely moves it (or costs a system call). Give it back with {@link #releaseLane} once no frame of the conversation can still arrive on it.
      * Thread-safe, lock-free.
      */
     public Lane tryAcquireLane() {

@@ -232,8 +232,8 @@ public final class ChronicleChannelBuilder {
      * Whether each lane gets a home CPU (default {@code true}; Linux only, elsewhere ignored): lane {@code i} is at home
      * on the {@code i}-th CPU the creating process may use (modulo their count), recorded in the directory so both sides
      * agree. The attaching side's thread serving a lane runs on that CPU only, {@link ChronicleChannel#tryAcquireLane()}
-     * prefers the lane at home on the caller's CPU, and a conversation binds its thread there for its duration
-     * ({@link Lane#bindToHomeCpu()}), so a conversation's hand-offs never cross CPUs: a thread woken on an idle CPU
+     * prefers the lane at home on the caller's CPU, and a conversation runs its thread there for its duration
+     * ({@link Lane#settleAtHome()}), so a conversation's hand-offs never cross CPUs: a thread woken on an idle CPU
      * waits for it to leave its idle state, tens of microseconds on a virtual machine (see {@link CpuAffinity}).
      * Limits set by the application or a container are respected: a thread is never bound to a CPU it may not use.
      * The creating side decides; the attaching side follows the directory.

@@ -84,14 +84,27 @@ final class CpuAffinity {
         long[] only = new long[MASK_WORDS];
         only[cpu >>> 6] = 1L << (cpu & 63);
         if (Arrays.equals(previous, only)) {
-            return new CpuBinding(cpu, null);
+            return new CpuBinding(cpu, null, true);
         }
         if (Libc.sched_setaffinity(0, MASK_BYTES, only) != 0) {
             LOG.debug("cannot bind thread {} to CPU {} (errno {})", Thread.currentThread().getName(), cpu,
                     Native.getLastError());
             return CpuBinding.NONE;
         }
-        return new CpuBinding(cpu, previous);
+        return new CpuBinding(cpu, previous, true);
+    }
+
+    /**
+     * The calling thread at home on {@code cpu} for a while: resident (no system call, nothing pinned) when it runs there
+     * now, else {@linkplain #bind bound} there. For a thread that will not sleep long on that CPU (so the scheduler has
+     * no wake-up at which to place it elsewhere) and whose binding would cost more than it saves when it is there
+     * already.
+     */
+    static CpuBinding settle(int cpu) {
+        if (cpu >= 0 && currentCpu() == cpu) {
+            return new CpuBinding(cpu, null, false);
+        }
+        return bind(cpu);
     }
 
     /** Gives the calling thread {@code mask} again (a binding's close). */

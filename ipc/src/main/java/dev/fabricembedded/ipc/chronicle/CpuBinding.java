@@ -1,26 +1,29 @@
 package dev.fabricembedded.ipc.chronicle;
 
 /**
- * A thread bound to one CPU for a while ({@link Lane#bindToHomeCpu()}): closing it, on the same thread, gives the
- * thread back the CPU mask it had before. An unbound binding ({@link #isBound()} {@code false}: no CPU affinity on this
- * platform, a lane without a home CPU, or a thread that may not run there) closes as a no-op.
+ * A thread at home on one CPU for a while ({@link Lane#bindToHomeCpu()}, {@link Lane#settleAtHome()}): pinned there
+ * (closing the binding, on the same thread, gives the thread back the CPU mask it had before), or resident, found
+ * running there and left unpinned (nothing to give back). An unbound binding ({@link #isBound()} {@code false}: no CPU
+ * affinity on this platform, a lane without a home CPU, or a thread that may not run there) closes as a no-op.
  *
  * <p>Not thread-safe: made, used and closed by the bound thread, like the lane conversation it spans.
  */
 public final class CpuBinding implements AutoCloseable {
 
     /** The binding that binds nothing. */
-    static final CpuBinding NONE = new CpuBinding(-1, null);
+    static final CpuBinding NONE = new CpuBinding(-1, null, false);
 
     private final int cpu;
+    private final boolean pinned;
     /** The mask to give back, or {@code null} when the thread was bound to this CPU alone before. */
     private final long[] previous;
     private final Thread thread;
     private boolean closed;
 
-    CpuBinding(int cpu, long[] previous) {
+    CpuBinding(int cpu, long[] previous, boolean pinned) {
         this.cpu = cpu;
         this.previous = previous;
+        this.pinned = pinned;
         this.thread = cpu < 0 ? null : Thread.currentThread();
     }
 
@@ -40,9 +43,14 @@ public final class CpuBinding implements AutoCloseable {
         }
     }
 
-    /** Whether the thread runs on {@link #cpu()} alone until this binding is closed. */
+    /** Whether the thread is at home on {@link #cpu()}, pinned or resident, until this binding is closed. */
     public boolean isBound() {
         return cpu >= 0 && !closed;
+    }
+
+    /** Whether the thread's CPU mask is {@link #cpu()} alone (rather than resident there by the scheduler's choice). */
+    public boolean isPinned() {
+        return pinned && isBound();
     }
 
     /** Whether the calling thread is the bound one and the binding is not closed. */
@@ -77,6 +85,7 @@ public final class CpuBinding implements AutoCloseable {
 
     @Override
     public String toString() {
-        return cpu < 0 ? "CpuBinding[none]" : "CpuBinding[cpu " + cpu + (closed ? ", closed]" : "]");
+        return cpu < 0 ? "CpuBinding[none]"
+                : "CpuBinding[cpu " + cpu + (pinned ? ", pinned" : ", resident") + (closed ? ", closed]" : "]");
     }
 }

@@ -212,7 +212,21 @@ public final class Lane implements FrameChannel {
      * on the home CPU.
      */
     public CpuBinding bindToHomeCpu() {
-        CpuBinding binding = CpuAffinity.bind(homeCpu);
+        return atHome(CpuAffinity.bind(homeCpu));
+    }
+
+    /**
+     * For one conversation, the cheap form of {@link #bindToHomeCpu()}: an owner already running on the home CPU stays
+     * there unpinned (no system call; {@link ChronicleChannel#tryAcquireLane()} hands a caller the lane at home on its
+     * CPU when it is free, so that is the usual case), any other is bound there. Within a conversation an owner at home
+     * waits for each reply by yielding ({@link #awaitReply}), never asleep for long, so the scheduler has no wake-up at
+     * which to move it away from its partner. Close the binding on this thread when the conversation ends.
+     */
+    public CpuBinding settleAtHome() {
+        return atHome(CpuAffinity.settle(homeCpu));
+    }
+
+    private CpuBinding atHome(CpuBinding binding) {
         if (binding.isBound()) {
             ownerBinding = binding;
         }

@@ -183,4 +183,36 @@ class LaneAffinityTest {
             receiver.join();
         }
     }
+
+    @Test
+    void anOwnerOnTheHomeCpuSettlesThereUnpinnedAndOneThatMayNotRunThereIsNotSettled() throws Exception {
+        assumeAvailable();
+        int[] cpus = CpuAffinity.processCpus();
+        Path dir = base.resolve("settle");
+        try (ChronicleChannel created = quiet(dir, "settle-p").lanes(cpus.length).create(new RecordingHandler())) {
+            Lane first = created.lanes().get(0);
+            String outcome = CompletableFuture.supplyAsync(() -> {
+                StringBuilder seen = new StringBuilder();
+                try (CpuBinding onHome = CpuAffinity.bind(first.homeCpu())) {
+                    assertThat(onHome.isPinned()).isTrue();
+                    try (CpuBinding settled = first.settleAtHome()) {
+                        seen.append(settled.isBound() ? "at home" : "not at home")
+                                .append(settled.isPinned() ? ", pinned" : ", resident");
+                    }
+                    seen.append(CpuAffinity.cpusOf(CpuAffinity.currentMask()).length == 1 ? "; outer pin kept" : "");
+                    if (cpus.length > 1) {
+                        Lane second = created.lanes().get(1);
+                        try (CpuBinding elsewhere = second.settleAtHome()) {
+                            seen.append(elsewhere.isBound() ? "; settled on an excluded CPU" : "; excluded CPU refused");
+                        }
+                    }
+                }
+                return seen.toString();
+            }).get(60, TimeUnit.SECONDS);
+            assertThat(outcome).startsWith("at home, resident; outer pin kept");
+            if (cpus.length > 1) {
+                assertThat(outcome).endsWith("; excluded CPU refused");
+            }
+        }
+    }
 }
