@@ -24,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class LaneAffinityTest {
 
     private static final Duration NO_KEEPALIVES = Duration.ofHours(1);
+    /** A strategy that blocks only after ~forever: an owner that is not at home polls (and parks) rather than sleeps. */
+    private static final WaitStrategy POLL_LONG = WaitStrategy.spinYieldPark(10, 10, Duration.ofMillis(1),
+            Duration.ofMillis(1), Integer.MAX_VALUE);
 
     @TempDir
     Path base;
@@ -31,6 +34,14 @@ class LaneAffinityTest {
     private static ChronicleChannelBuilder quiet(Path dir, String name) {
         return ChronicleChannel.builder(dir).name(name).keepaliveInterval(NO_KEEPALIVES).livenessTimeout(NO_KEEPALIVES)
                 .maxFrameSize(1024);
+    }
+
+    private static void awaitAsleep(Lane owner, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!owner.asleep()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(1);
+        }
     }
 
     private static void assumeAvailable() {
@@ -102,12 +113,9 @@ class LaneAffinityTest {
     void anOwnerBoundAtHomeSleepsAtOnceAndGetsItsMaskBack() throws Exception {
         assumeAvailable();
         Path dir = base.resolve("sleep");
-        // a strategy that blocks only after ~forever: an unbound owner would poll (and park) rather than sleep
-        WaitStrategy pollLong = WaitStrategy.spinYieldPark(10, 10, Duration.ofMillis(1), Duration.ofMillis(1),
-                Integer.MAX_VALUE);
-        try (ChronicleChannel created = quiet(dir, "sleep-p").lanes(1).waitStrategy(pollLong)
+        try (ChronicleChannel created = quiet(dir, "sleep-p").lanes(1).waitStrategy(POLL_LONG)
                      .create(new RecordingHandler());
-             ChronicleChannel attached = quiet(dir, "sleep-c").waitStrategy(pollLong)
+             ChronicleChannel attached = quiet(dir, "sleep-c").waitStrategy(POLL_LONG)
                      .attach(new RecordingHandler())) {
             attached.lanes().forEach(Lane::announceServed);
             Lane owner = created.tryAcquireLane();
@@ -128,11 +136,7 @@ class LaneAffinityTest {
                 masks.complete(new long[][] {before, CpuAffinity.currentMask()});
             }, "bound-owner");
             receiver.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!owner.asleep()) {
-                assertThat(System.nanoTime()).as("the bound owner asleep on the bell").isLessThan(deadline);
-                Thread.sleep(1);
-            }
+            awaitAsleep(owner, "the bound owner asleep on the bell");
             other.send("answer".getBytes(StandardCharsets.UTF_8));
             long[][] beforeAndAfter = masks.get(60, TimeUnit.SECONDS);
             assertThat(beforeAndAfter[1]).as("the mask given back").isEqualTo(beforeAndAfter[0]);
@@ -144,11 +148,9 @@ class LaneAffinityTest {
     void aBoundOwnerAwaitingAReplyYieldsThenSleepsAndAClosedLaneEndsTheWait() throws Exception {
         assumeAvailable();
         Path dir = base.resolve("reply");
-        WaitStrategy pollLong = WaitStrategy.spinYieldPark(10, 10, Duration.ofMillis(1), Duration.ofMillis(1),
-                Integer.MAX_VALUE);
-        try (ChronicleChannel created = quiet(dir, "reply-p").lanes(1).waitStrategy(pollLong)
+        try (ChronicleChannel created = quiet(dir, "reply-p").lanes(1).waitStrategy(POLL_LONG)
                      .create(new RecordingHandler());
-             ChronicleChannel attached = quiet(dir, "reply-c").waitStrategy(pollLong).attach(new RecordingHandler())) {
+             ChronicleChannel attached = quiet(dir, "reply-c").waitStrategy(POLL_LONG).attach(new RecordingHandler())) {
             attached.lanes().forEach(Lane::announceServed);
             Lane owner = created.tryAcquireLane();
             Lane other = attached.lanes().get(0);
@@ -168,16 +170,9 @@ class LaneAffinityTest {
                 }
             }, "bound-awaiting");
             receiver.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!owner.asleep()) {
-                assertThat(System.nanoTime()).as("asleep once the yield budget is spent").isLessThan(deadline);
-                Thread.sleep(1);
-            }
+            awaitAsleep(owner, "asleep once the yield budget is spent");
             other.send("late answer".getBytes(StandardCharsets.UTF_8));
-            while (!owner.asleep()) {
-                assertThat(System.nanoTime()).as("asleep again").isLessThan(deadline);
-                Thread.sleep(1);
-            }
+            awaitAsleep(owner, "asleep again");
             other.close();
             assertThat(replies.get(60, TimeUnit.SECONDS)).isEqualTo("late answer, then closed");
             receiver.join();
