@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LaneAffinityTest {
 
-    private static final Duration NO_KEEPALIVES = Duration.ofHours(1);
     /** A strategy that blocks only after ~forever: an owner that is not at home polls (and parks) rather than sleeps. */
     private static final WaitStrategy POLL_LONG = WaitStrategy.spinYieldPark(10, 10, Duration.ofMillis(1),
             Duration.ofMillis(1), Integer.MAX_VALUE);
@@ -32,16 +31,11 @@ class LaneAffinityTest {
     Path base;
 
     private static ChronicleChannelBuilder quiet(Path dir, String name) {
-        return ChronicleChannel.builder(dir).name(name).keepaliveInterval(NO_KEEPALIVES).livenessTimeout(NO_KEEPALIVES)
-                .maxFrameSize(1024);
+        return LaneTest.quiet(dir, name);
     }
 
     private static void awaitAsleep(Lane owner, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!owner.asleep()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(1);
-        }
+        LaneTest.await(owner::asleep, what);
     }
 
     private static void assumeAvailable() {

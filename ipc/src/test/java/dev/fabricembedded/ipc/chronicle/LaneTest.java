@@ -33,12 +33,13 @@ class LaneTest {
     @TempDir
     Path base;
 
-    private static ChronicleChannelBuilder quiet(Path dir, String name) {
+    /** A channel whose keepalives are hourly (shared with {@link LaneAffinityTest}). */
+    static ChronicleChannelBuilder quiet(Path dir, String name) {
         return ChronicleChannel.builder(dir).name(name).keepaliveInterval(NO_KEEPALIVES).livenessTimeout(NO_KEEPALIVES)
                 .maxFrameSize(1024);
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime() - deadline).as("waiting for " + what).isNegative();
