@@ -38,12 +38,14 @@ import org.slf4j.LoggerFactory;
  * samples in {@code sched_yield} (session 8, PERFORMANCE.md). A lane per concurrent conversation removes both.
  *
  * <p>Where the two threads run: a lane may have a home CPU ({@link #homeCpu()}, {@link ChronicleChannelBuilder#laneAffinity});
- * then both ends' threads run their conversation on it ({@link #bindToHomeCpu()}), so a hand-off is a context switch
+ * then both ends' threads run their conversation on it ({@link #bindToHomeCpu()} for the serving thread's life,
+ * {@link #settleAtHome()} for one conversation of the creator's owner), so a hand-off is a context switch
  * on one CPU, never the wake-up of another one (which on a virtual machine whose idle vCPUs halt costs tens of
  * microseconds, see {@link CpuAffinity}), and conversations on lanes at home on different CPUs run in parallel.
  *
- * <p>How a receiver waits: bound to the home CPU, it blocks on the FIFO at once (its answer is computed on its own
- * CPU). Otherwise it first polls per the channel's {@link WaitStrategy} up to
+ * <p>How a receiver waits: at home, it yields to its partner while it waits for a reply within a conversation
+ * ({@link #awaitReply}: the answer is computed on its own CPU), and blocks on the FIFO at once when it waits for the
+ * next conversation ({@link #receive}). Otherwise it first polls per the channel's {@link WaitStrategy} up to
  * {@link WaitStrategy#blockAfter()} empty polls (spins, then yields: with a core to spare the answer is caught
  * microseconds after it lands), then announces that it sleeps and blocks on the FIFO. While the lane's saturation
  * hint is set ({@link #coresSaturated(boolean)}, written by the peer from its count of proposals in flight and read by
@@ -205,9 +207,10 @@ public final class Lane implements FrameChannel {
      * Binds the calling thread, the lane's owner, to the lane's {@linkplain #homeCpu() home CPU} until the returned
      * binding is closed (on this thread; it gives the thread its CPU mask of before). The other end's thread runs on
      * the same CPU, so each hand-off of the conversation is a context switch on one CPU instead of a wake-up of another,
-     * possibly idle, CPU. While the owner is bound, {@link #receive} sleeps at once instead of polling first: the
-     * answer is computed on this very CPU, so polling could only delay it. The attaching side's serving thread binds
-     * itself once, for its life; the creating side's owner binds for one conversation. Binds nothing (an unbound
+     * possibly idle, CPU. While the owner is bound, {@link #awaitReply} yields to the partner and {@link #receive}
+     * sleeps at once instead of polling first: the answer is computed on this very CPU, so polling could only delay
+     * it. The attaching side's serving thread binds itself once, for its life; the creating side's owner settles for
+     * one conversation ({@link #settleAtHome()}). Binds nothing (an unbound
      * binding) for a lane without a home CPU, without CPU affinity on this platform, or for a thread that may not run
      * on the home CPU.
      */
@@ -232,6 +235,7 @@ public final class Lane implements FrameChannel {
         }
         return binding;
     }
+
     /** {@code true} until either end closed the lane. */
     @Override
     public boolean isOpen() {
@@ -307,7 +311,7 @@ public final class Lane implements FrameChannel {
 
     /**
      * The next frame, when nothing says it comes soon (the serving side waiting for the next conversation), waiting at
-     * most {@code timeoutNanos}: asleep on the doorbell at once when the owner is bound at home or the saturation hint
+     * most {@code timeoutNanos}: asleep on the doorbell at once when the owner is at home or the saturation hint
      * is set, else after polling per the wait strategy. Only the lane's owner may call it.
      *
      * @return the frame, or {@code null} once the time is up
@@ -320,7 +324,7 @@ public final class Lane implements FrameChannel {
 
     /**
      * The next frame of a conversation in progress, the other end's answer to what this owner just sent, waiting at
-     * most {@code timeoutNanos}. An owner bound at home ({@link #bindToHomeCpu()}) yields its CPU, where the other
+     * most {@code timeoutNanos}. An owner at home ({@link #bindToHomeCpu()}, {@link #settleAtHome()}) yields its CPU, where the other
      * end's thread computes the answer, for up to {@value #REPLY_YIELD_NANOS} ns before it sleeps on the doorbell: a
      * yield hands the CPU straight to the partner (a context switch, no wake-up), and the partner, seeing this end
      * awake, appends its answer without ringing, so a hop costs one system call instead of a ring and a sleep. Other
