@@ -56,11 +56,22 @@ final class BenchmarkPeer implements AutoCloseable {
 
     BenchmarkPeer() throws IOException {
         this.dir = Files.createTempDirectory("fabric-embedded-endorser-bench");
-        this.org = Organization.generate("Org1MSP", "org1.example.com");
-        this.ledger = ChannelLedger.builder(dir.resolve("ledger"), CHANNEL).stateEntries(100_000).open();
-        this.store = new FileChaincodePackageStore(dir.resolve("chaincodes"));
-        this.channel = StaticEndorserChannel.builder(ledger).organization(org.msp()).build();
-        this.endorser = newEndorser();
+        ChannelLedger opened = null;
+        try {
+            this.org = Organization.generate("Org1MSP", "org1.example.com");
+            opened = ChannelLedger.builder(dir.resolve("ledger"), CHANNEL).stateEntries(100_000).open();
+            this.ledger = opened;
+            this.store = new FileChaincodePackageStore(dir.resolve("chaincodes"));
+            this.channel = StaticEndorserChannel.builder(ledger).organization(org.msp()).build();
+            this.endorser = newEndorser();
+        } catch (RuntimeException | Error e) {
+            // a set-up that fails (e.g. no chaincode class path) leaves no open ledger and no directory behind
+            if (opened != null) {
+                opened.close();
+            }
+            FileTree.delete(dir);
+            throw e;
+        }
     }
 
     private Endorser newEndorser() {
