@@ -88,7 +88,8 @@ import org.slf4j.LoggerFactory;
  * the others wait the ordinary way.</li>
  * <li>An executing thread that got a lane of the channel ({@link ChronicleChannel#tryAcquireLane()}, first choice)
  * does not touch the channel at all: it sends INIT/TRANSACTION on the lane and reads every frame of its conversation
- * from the lane itself, asleep on the lane's doorbell between them, serving the requests with the same code and
+ * from the lane itself, between them yielding to the chaincode's thread on their shared CPU (or asleep on the lane's
+ * doorbell when it cannot be there), serving the requests with the same code and
  * answering on the lane (see {@code executeOnLane}). A lane carries one conversation at a time. For the conversation
  * the thread runs on the lane's home CPU ({@link Lane#settleAtHome()}: where it runs already, usually, else bound there
  * and given its own CPU mask back after), where the chaincode's thread of the lane runs too.</li>
@@ -242,10 +243,12 @@ final class Handler implements FrameHandler {
     /**
      * The execution over a lane of the chaincode's channel, which carries this transaction only: this thread sends
      * INIT or TRANSACTION, then reads every frame of the conversation itself, serving the chaincode's requests with the
-     * code the event-loop thread runs and answering on the lane, until COMPLETED or ERROR. It sleeps on the lane's
-     * doorbell between frames (at once while the cores are saturated, else after the execution wait strategy's
-     * polls), and the chaincode's frame wakes it: one wake-up per hop. An abandoned conversation (timeout, interrupt,
-     * stream ended) closes its lane instead of giving it back, so that no late frame reaches the next one.
+     * code the event-loop thread runs and answering on the lane, until COMPLETED or ERROR. Between frames it waits
+     * with {@link Lane#awaitReply}: at home on the lane's CPU (the caller settled there), it yields to the chaincode's
+     * thread, which computes the next frame on that CPU; elsewhere it sleeps on the lane's doorbell (at once while the
+     * cores are saturated, else after the execution wait strategy's polls) until the frame wakes it. An abandoned
+     * conversation (timeout, interrupt, stream ended) closes its lane instead of giving it back, so that no late frame
+     * reaches the next one.
      */
     private ChaincodeMessage executeOnLane(final Lane lane, final ChaincodeMessage toSend, final ChaincodeMessage message,
             final TransactionContext transaction, final Duration timeout) throws ChaincodeException {

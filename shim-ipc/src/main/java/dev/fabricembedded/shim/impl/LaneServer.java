@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * thread per lane is all it needs. The thread runs on the lane's home CPU only ({@link Lane#bindToHomeCpu()}), where
  * the peer's thread runs its side of the conversation, so the hand-offs never wake another CPU. A thread the chaincode
  * starts during an invocation inherits that single CPU (Linux threads inherit their creator's CPU mask); a chaincode
- * that starts threads should start them in its constructor, or the peer turn lane affinity off. Ends when the lane closes (the channel closes its lanes when it ends for any reason).
+ * that starts threads should start them in its constructor, or the peer should turn lane affinity off. Ends when the
+ * lane closes (the channel closes its lanes when it ends for any reason).
  */
 final class LaneServer implements Runnable {
 
