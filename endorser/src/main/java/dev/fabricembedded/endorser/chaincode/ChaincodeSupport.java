@@ -144,10 +144,7 @@ public final class ChaincodeSupport implements AutoCloseable {
         final AtomicInteger workers = new AtomicInteger();
         this.invokeWorkers = Executors.newCachedThreadPool(runnable -> {
             // started on demand, possibly by an executing thread bound to a lane's home CPU: not bound with it
-            final Thread thread = new Thread(() -> {
-                CpuBinding.dropInherited();
-                runnable.run();
-            }, "chaincode-invoke-" + workers.incrementAndGet());
+            final Thread thread = new Thread(CpuBinding.droppingInherited(runnable), "chaincode-invoke-" + workers.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });

@@ -102,10 +102,7 @@ final class RuntimeLauncher implements AutoCloseable {
         final AtomicInteger threads = new AtomicInteger();
         this.launchThreads = Executors.newCachedThreadPool(runnable -> {
             // started on demand, possibly by an executing thread bound to a lane's home CPU: not bound with it
-            final Thread thread = new Thread(() -> {
-                CpuBinding.dropInherited();
-                runnable.run();
-            }, "chaincode-launch-" + threads.incrementAndGet());
+            final Thread thread = new Thread(CpuBinding.droppingInherited(runnable), "chaincode-launch-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });

@@ -206,23 +206,18 @@ class ChaincodeSupportProcessTest {
         assertThat(support.isRunning("kv2", "1.0")).as("the callee was launched for the call").isTrue();
         // kv's conversation ran bound to its lane's home CPU; the invoke worker and launch threads it started, and the
         // callee's process, are not bound with it (a Linux thread inherits its creator's CPU mask)
-        final String processCpus = cpusAllowed(Path.of("/proc/self/status"));
+        final String processCpus = CpusAllowed.of(Path.of("/proc/self/status"));
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (final Path task : tasks.toList()) {
                 final String name = Files.readString(task.resolve("comm")).trim();
                 if (name.startsWith("chaincode-invok") || name.startsWith("chaincode-launc")) {
-                    assertThat(cpusAllowed(task.resolve("status"))).as(name).isEqualTo(processCpus);
+                    assertThat(CpusAllowed.of(task.resolve("status"))).as(name).isEqualTo(processCpus);
                 }
             }
         }
         final ProcessHandle callee = LeakCheck.chaincodeProcesses("kv2:1.0").get(0);
-        assertThat(cpusAllowed(Path.of("/proc", Long.toString(callee.pid()), "status"))).as("the callee's process")
+        assertThat(CpusAllowed.of(Path.of("/proc", Long.toString(callee.pid()), "status"))).as("the callee's process")
                 .isEqualTo(processCpus);
-    }
-
-    private static String cpusAllowed(final Path status) throws IOException {
-        return Files.readAllLines(status).stream().filter(line -> line.startsWith("Cpus_allowed_list:"))
-                .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElseThrow();
     }
 
     @Test

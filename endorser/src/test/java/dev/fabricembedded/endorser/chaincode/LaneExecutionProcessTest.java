@@ -97,9 +97,9 @@ class LaneExecutionProcessTest {
     @Test
     @Order(1)
     void theChaincodesLaneThreadsRunOnTheLanesHomeCpusAndAnExecutionGivesTheCallerItsMaskBack() throws Exception {
-        final String maskBefore = cpusAllowed(Path.of("/proc/thread-self/status"));
+        final String maskBefore = CpusAllowed.of(Path.of("/proc/thread-self/status"));
         assertThat(execute("kv", "get", "b")).isEqualTo("2");
-        assertThat(cpusAllowed(Path.of("/proc/thread-self/status"))).as("the executing thread's CPU mask, given back")
+        assertThat(CpusAllowed.of(Path.of("/proc/thread-self/status"))).as("the executing thread's CPU mask, given back")
                 .isEqualTo(maskBefore);
         final List<Integer> homes = support.registry().handler("kv:1.0").lanes().stream().map(Lane::homeCpu)
                 .sorted().toList();
@@ -110,7 +110,7 @@ class LaneExecutionProcessTest {
         final List<Integer> pinned = new ArrayList<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(chaincode.pid()), "task"))) {
             for (final Path task : tasks.toList()) {
-                final String allowed = cpusAllowed(task.resolve("status"));
+                final String allowed = CpusAllowed.of(task.resolve("status"));
                 if (allowed.matches("[0-9]+")) {
                     pinned.add(Integer.parseInt(allowed));
                 }
@@ -118,11 +118,6 @@ class LaneExecutionProcessTest {
         }
         assertThat(pinned.stream().sorted().toList()).as("the chaincode's threads bound to one CPU: one per lane, at home")
                 .isEqualTo(homes);
-    }
-
-    private static String cpusAllowed(final Path status) throws IOException {
-        return Files.readAllLines(status).stream().filter(line -> line.startsWith("Cpus_allowed_list:"))
-                .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElseThrow();
     }
 
     @Test

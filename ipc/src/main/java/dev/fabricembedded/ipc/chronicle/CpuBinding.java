@@ -43,6 +43,17 @@ public final class CpuBinding implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code task}, run after {@link #dropInherited()}: the body of a thread a pool may start on demand from a bound
+     * thread ({@code new Thread(CpuBinding.droppingInherited(runnable), name)} in its thread factory).
+     */
+    public static Runnable droppingInherited(Runnable task) {
+        return () -> {
+            dropInherited();
+            task.run();
+        };
+    }
+
     /** Whether the thread is at home on {@link #cpu()}, pinned or resident, until this binding is closed. */
     public boolean isBound() {
         return cpu >= 0 && !closed;
