@@ -59,6 +59,26 @@ class LaneAffinityTest {
     }
 
     @Test
+    void anAttacherReadingAMalformedListOfHomeCpusServesItsLanesWithoutAHome() throws Exception {
+        Path dir = base.resolve("malformed");
+        try (ChronicleChannel created = quiet(dir, "malformed-p").lanes(2).create(new RecordingHandler())) {
+            Path properties = dir.resolve(ChannelDirectory.PROPERTIES);
+            String text = Files.readString(properties).replaceAll("(?m)^lane\\.cpus=.*$", "")
+                    + System.lineSeparator() + "lane.cpus=one,two" + System.lineSeparator();
+            Files.writeString(properties, text);
+            try (ChronicleChannel attached = quiet(dir, "malformed-c").attach(new RecordingHandler())) {
+                assertThat(attached.lanes()).hasSize(2).allSatisfy(lane -> assertThat(lane.homeCpu()).isEqualTo(-1));
+                attached.lanes().forEach(Lane::announceServed);
+                Lane lane = created.tryAcquireLane();
+                lane.send("still works".getBytes(StandardCharsets.UTF_8));
+                Lane other = attached.lanes().get(created.lanes().indexOf(lane));
+                assertThat(new String(other.receive(TimeUnit.SECONDS.toNanos(60)), StandardCharsets.UTF_8))
+                        .isEqualTo("still works");
+            }
+        }
+    }
+
+    @Test
     void withoutAffinityLanesHaveNoHomeAndBindNothing() throws Exception {
         Path dir = base.resolve("nohome");
         try (ChronicleChannel created = quiet(dir, "nohome-p").lanes(2).laneAffinity(false)
